@@ -1,0 +1,89 @@
+"""Forms for the People pages (users, skills, agent groups)."""
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import AgentGroup, Skill, User
+from campaigns.roles import ROLE_LABELS
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return str(ROLE_LABELS.get(obj.name, obj.name))
+
+
+class UserForm(forms.ModelForm):
+    roles = RoleChoiceField(
+        label=_("Roles"),
+        queryset=Group.objects.filter(name__in=ROLE_LABELS).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Skills"),
+        queryset=Skill.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        strip=False,
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "agent_group", "is_active"]
+        labels = {"is_active": _("Active (may sign in)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = list(self.instance.groups.all())
+            self.fields["skills"].initial = list(self.instance.skills.all())
+        else:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = ""
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["name", "survey_timeout_minutes"]
+
+
+class GroupForm(forms.ModelForm):
+    managers = forms.ModelMultipleChoiceField(
+        label=_("Managers"),
+        queryset=User.objects.filter(groups__name="Agent manager", is_active=True).order_by(
+            "username"
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Agents"),
+        queryset=User.objects.filter(groups__name="Agent", is_active=True).order_by("username"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = AgentGroup
+        fields = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["managers"].initial = list(self.instance.managers.all())
+            self.fields["members"].initial = list(self.instance.members.all())

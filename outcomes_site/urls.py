@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from outcomes_site import views
+from outcomes_site.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("campaigns.urls")),
+    path("workspace/", include("workspace.urls")),
+    path("reports/", include("reporting.urls")),
+    path("back-office/", admin.site.urls),
+]
+
+handler403 = "outcomes_site.views.permission_denied"
+handler404 = "outcomes_site.views.page_not_found"
+handler500 = "outcomes_site.views.server_error"

@@ -1,0 +1,58 @@
+"""``manage.py seed_demo``: a believable demo account, or a large one for benchmarks.
+
+Each app contributes its own part (``campaigns.demo``, ``workspace.demo``, ...); this command,
+in the app at the top of the dependency chain, runs them in order. Running it twice changes
+nothing.
+"""
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from campaigns import demo as campaigns_demo
+from campaigns.roles import roles_sync
+from workspace import demo as workspace_demo
+
+LOGINS = [
+    ("admin", "Admin"),
+    ("campaigns", "Campaign manager"),
+    ("manager", "Agent manager (Sales team, Billing team)"),
+    ("manager2", "Agent manager (Tech support team)"),
+    ("agent", "Agent (Sales, General; Sales team)"),
+    ("agent2", "Agent (Sales)"),
+    ("agent3", "Agent (Billing)"),
+    ("agent4 ... agent10", "More agents"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo account (idempotent). --conversations/--agents scale it for benchmarks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--conversations", type=int, default=0, help="Extra benchmark conversations (bulk)."
+        )
+        parser.add_argument(
+            "--agents", type=int, default=0, help="Extra benchmark agents (up to 500)."
+        )
+
+    def handle(self, *args, conversations: int, agents: int, **options) -> None:
+        now = timezone.now()
+        roles_sync()
+        password_hash = make_password(campaigns_demo.DEMO_PASSWORD)
+        campaigns_demo.seed_people(password_hash=password_hash)
+        created = workspace_demo.seed_conversations(now=now)
+        self.stdout.write(f"Demo conversations created: {created}")
+        if conversations:
+            bench_agents = campaigns_demo.seed_bench_agents(
+                max(agents, 1), password_hash=password_hash
+            )
+            made = workspace_demo.seed_bench_conversations(
+                now=now, count=conversations, agents=bench_agents
+            )
+            self.stdout.write(
+                f"Benchmark conversations created: {made} (agents: {len(bench_agents)})"
+            )
+        self.stdout.write(self.style.SUCCESS("Demo logins (password: demo):"))
+        for username, role in LOGINS:
+            self.stdout.write(f"  {username:<18} {role}")

@@ -1,0 +1,32 @@
+"""Reads for the reports home: each agent's recent workload."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from campaigns.models import User
+
+
+def agents_in_scope(user: User) -> QuerySet[User]:
+    """Agents whose data ``user`` may read: all for admins and campaign managers, the current
+    members of their groups for agent managers, nobody otherwise."""
+    agents = User.objects.agents()
+    if user.has_perm("campaigns.view_all_reports"):
+        return agents
+    if user.has_perm("campaigns.view_team_reports"):
+        return agents.managed_by(user)
+    return agents.none()
+
+
+def agent_workload(user: User, *, now: datetime, days: int = 30) -> QuerySet[User]:
+    """Agents in scope with conversations handled (started in the period) and open right now."""
+    since = now - timedelta(days=days)
+    return (
+        agents_in_scope(user)
+        .select_related("agent_group")
+        .annotate(
+            handled=Count("conversations", filter=Q(conversations__started_at__gte=since)),
+            open_now=Count("conversations", filter=Q(conversations__ended_at__isnull=True)),
+        )
+        .order_by("agent_group__name", "username")
+    )

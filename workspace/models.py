@@ -1,0 +1,349 @@
+"""Visitors, conversations, transcripts, assignment segments, engagement attribute events and
+survey responses: what happened in the contact centre."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.catalogue import AttributeType, ServiceStatus
+from campaigns.models import AgentSurvey, Campaign, Connector, Skill, SurveyOption, SurveyQuestion
+
+
+class Visitor(models.Model):
+    """A customer, identified by the id their website or messaging channel sends."""
+
+    external_id = models.CharField(_("visitor ID"), max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class ConversationQuerySet(models.QuerySet):
+    def for_agent(self, user) -> "ConversationQuerySet":
+        """Conversations currently or formerly assigned to ``user``."""
+        formerly = Segment.objects.filter(agent=user).values("conversation_id")
+        return self.filter(Q(agent=user) | Q(pk__in=formerly))
+
+    def for_manager(self, user) -> "ConversationQuerySet":
+        """Conversations of the current members of the groups ``user`` manages."""
+        return self.filter(agent__agent_group__managers=user)
+
+    def open(self) -> "ConversationQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+
+class Conversation(models.Model):
+    class Channel(models.TextChoices):
+        CHAT = "chat", _("Chat")
+        MESSAGING = "messaging", _("Messaging")
+
+    external_id = models.CharField(_("conversation ID"), max_length=120, unique=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.CHAT
+    )
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="conversations")
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="conversations"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="conversations"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("assigned agent"),
+    )
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    survey_acknowledged_missing = models.BooleanField(default=False)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [
+            models.Index(fields=["agent", "-started_at"], name="conv_agent_started"),
+            models.Index(fields=["visitor", "started_at"], name="conv_visitor_started"),
+            models.Index(fields=["started_at"], name="conv_started"),
+            models.Index(fields=["ended_at"], name="conv_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class Message(models.Model):
+    class SentBy(models.TextChoices):
+        CONSUMER = "consumer", _("Customer")
+        AGENT = "agent", _("Agent")
+        SYSTEM = "system", _("System")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    sent_by = models.CharField(max_length=10, choices=SentBy.choices)
+    text = models.TextField(max_length=10_000)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["conversation", "sent_at"], name="msg_conv_time")]
+
+    def __str__(self) -> str:
+        return f"{self.sent_by}: {self.text[:40]}"
+
+
+class Segment(models.Model):
+    """One stretch of a conversation under one agent and skill (the assignment history)."""
+
+    class EndReason(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer")
+        CLOSE = "close", _("Close")
+        TIMEOUT = "timeout", _("Time-out")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="segments"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="segments",
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["agent", "conversation"], name="segment_agent_conv")]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.agent_id} from {self.started_at:%H:%M}"
+
+
+class EventSource(models.TextChoices):
+    AGENT_WIDGET = "agent_widget", _("Agent widget")
+    AGENT_SURVEY = "agent_survey", _("Agent survey")
+    MANAGER = "manager", _("Agent manager on behalf")
+    SERVER_API = "server_api", _("Server API")
+
+
+AGENT_SOURCES = (EventSource.AGENT_WIDGET, EventSource.AGENT_SURVEY, EventSource.MANAGER)
+
+
+class EngagementAttributeEvent(models.Model):
+    """One report of an engagement attribute, with its provenance.
+
+    Typed columns hold what reports aggregate (money as Decimal with its currency); ``payload``
+    keeps the whole SDE as received. Corrections bump ``version`` (optimistic concurrency) and
+    leave an ``EventRevision``; a retraction sets ``retracted_at`` and the event leaves reports.
+    """
+
+    attribute_type = models.CharField(max_length=16, choices=AttributeType.choices)
+    source = models.CharField(max_length=16, choices=EventSource.choices)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="events")
+    connector = models.ForeignKey(
+        Connector, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credited_events",
+        help_text=_("The assigned agent when it was reported."),
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(_("reported time"))
+    received_at = models.DateTimeField(_("server time"))
+
+    amount = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    action_id = models.CharField(max_length=100, blank=True)
+    topic = models.CharField(max_length=200, blank=True)
+    status = models.PositiveSmallIntegerField(choices=ServiceStatus.choices, null=True, blank=True)
+    category = models.CharField(max_length=200, blank=True)
+    dedupe_key = models.CharField(max_length=320, blank=True, db_index=True)
+
+    payload = models.JSONField(default=dict)
+    display_names = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    idempotency_token = models.UUIDField(null=True, blank=True, unique=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retract_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["conversation", "attribute_type"], name="event_conv_type"),
+            models.Index(fields=["visitor", "attribute_type"], name="event_visitor_type"),
+            models.Index(fields=["agent", "occurred_at"], name="event_agent_time"),
+            models.Index(fields=["occurred_at"], name="event_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_attribute_type_display()} #{self.pk}"
+
+    @property
+    def is_agent_reported(self) -> bool:
+        return self.source in AGENT_SOURCES
+
+
+class EventRevision(models.Model):
+    """One change to an event: created, corrected, amended or retracted, with the reason."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Reported")
+        CORRECT = "correct", _("Corrected")
+        AMEND = "amend", _("Amended")
+        RETRACT = "retract", _("Retracted")
+
+    event = models.ForeignKey(
+        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["event", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "version"], name="unique_event_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} v{self.version} {self.kind}"
+
+
+class NoOutcome(models.Model):
+    """An explicit "No outcome" for a required attribute on a conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="no_outcomes"
+    )
+    attribute_type = models.CharField(max_length=16, choices=AttributeType.choices)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "attribute_type"], name="unique_no_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: no {self.attribute_type}"
+
+
+class SurveyResponse(models.Model):
+    """A submission or dismissal of an agent survey. All are kept; the latest counts."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    survey = models.ForeignKey(AgentSurvey, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The assigned agent the response is for."),
+    )
+    on_behalf = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    idempotency_token = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        indexes = [
+            models.Index(fields=["conversation", "-submitted_at"], name="response_conv_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} on {self.conversation_id} ({self.status})"
+
+
+class SurveyAnswer(models.Model):
+    """One answer; a multiple-choice question has one row per chosen option."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    option = models.ForeignKey(
+        SurveyOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value_text = models.TextField(blank=True, max_length=1024)
+    value_number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    value_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "id"]
+
+    def __str__(self) -> str:
+        value = self.option_id or self.value_text or self.value_number or self.value_date
+        return f"{self.question_id}: {value}"
+
+
+class ApiIdempotencyRecord(models.Model):
+    """The first answer to a request carrying an ``Idempotency-Key``, replayed on retries."""
+
+    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_digest = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,51 @@
+"""Reads for the Agent Workspace."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from campaigns.models import User
+from workspace.models import Conversation, Message, Segment
+
+RECENTLY_CLOSED = timedelta(days=7)
+
+
+def conversations_for_agent(
+    user: User, *, now: datetime, limit: int = 100
+) -> dict[str, list[Conversation]]:
+    """The agent's open conversations (oldest first) and those closed in the last week."""
+    base = Conversation.objects.for_agent(user).select_related("visitor", "skill", "agent")
+    open_conversations = list(base.filter(ended_at__isnull=True).order_by("started_at")[:limit])
+    closed = list(base.filter(ended_at__gte=now - RECENTLY_CLOSED).order_by("-ended_at")[:limit])
+    return {"open": open_conversations, "closed": closed}
+
+
+def conversation_visible_to(user: User) -> QuerySet[Conversation]:
+    """Conversations ``user`` may open: their own (current or former) as an agent, their
+    groups' as an agent manager, all for admins. Anything else is a 404, so ids leak nothing."""
+    if user.has_perm("campaigns.view_all_reports") and user.has_perm("campaigns.act_for_team"):
+        return Conversation.objects.all()
+    scope = Q(pk__in=Segment.objects.filter(agent=user).values("conversation_id")) | Q(agent=user)
+    if user.has_perm("campaigns.view_team_reports"):
+        scope |= Q(agent__agent_group__managers=user)
+    return Conversation.objects.filter(scope)
+
+
+def conversation_get(user: User, pk: int) -> Conversation:
+    """One conversation with what its page shows, or 404 when ``user`` may not see it."""
+    queryset = (
+        conversation_visible_to(user)
+        .select_related("visitor", "skill", "agent", "campaign")
+        .prefetch_related(
+            Prefetch("segments", queryset=Segment.objects.select_related("agent", "skill"))
+        )
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Conversation.DoesNotExist:
+        raise Http404 from None
+
+
+def transcript(conversation: Conversation, *, after_id: int = 0) -> list[Message]:
+    return list(conversation.messages.filter(id__gt=after_id).order_by("sent_at", "id"))
