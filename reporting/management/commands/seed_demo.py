@@ -10,8 +10,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from campaigns import demo as campaigns_demo
+from campaigns.demo_config import seed_configuration
 from campaigns.roles import roles_sync
+from reporting.demo import seed_reporting
 from workspace import demo as workspace_demo
+from workspace.demo_ingest import seed_customer_events
+from workspace.demo_outcomes import seed_outcomes
 
 LOGINS = [
     ("admin", "Admin"),
@@ -41,8 +45,12 @@ class Command(BaseCommand):
         roles_sync()
         password_hash = make_password(campaigns_demo.DEMO_PASSWORD)
         campaigns_demo.seed_people(password_hash=password_hash)
+        seed_configuration(now=now)
         created = workspace_demo.seed_conversations(now=now)
         self.stdout.write(f"Demo conversations created: {created}")
+        seed_outcomes(now=now)
+        seed_customer_events(now=now)
+        seed_reporting(now=now)
         if conversations:
             bench_agents = campaigns_demo.seed_bench_agents(
                 max(agents, 1), password_hash=password_hash

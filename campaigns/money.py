@@ -1,0 +1,85 @@
+"""Money and numbers as the product accepts them: plain decimals only, never floats.
+
+Python and Django are lenient (``float("1e400")``, ``Decimal("1_000")``, full-width digits,
+``NaN``); reported money must not be, so every form, the API and the services parse through here.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import get_currency_precision, list_currencies
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# ASCII digits, an optional leading minus and at most one dot: "11.7", "-400.99", "0.5".
+PLAIN_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+MAX_DIGITS_BEFORE_POINT = 12
+CURRENCIES = frozenset(code for code in list_currencies() if len(code) == 3 and code.isalpha())
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return [(code, code) for code in sorted(CURRENCIES)]
+
+
+def minor_units(currency: str) -> int:
+    """Digits after the point the currency allows (2 for USD and EUR, 0 for JPY)."""
+    return get_currency_precision(currency)
+
+
+def validate_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code not in CURRENCIES:
+        raise ValidationError(
+            _("Use a three-letter ISO 4217 currency code, such as USD or EUR."), code="currency"
+        )
+    return code
+
+
+def parse_decimal(raw: object, *, allow_negative: bool = False) -> Decimal:
+    """A Decimal from a plain decimal string, an int or a JSON number already parsed as Decimal.
+
+    Rejects floats (binary rounding), booleans, NaN, Infinity, exponents, underscores and
+    non-ASCII digits, with a message a person can act on.
+    """
+    if isinstance(raw, (bool, float)):
+        raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
+        value = raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not PLAIN_DECIMAL.fullmatch(text):
+            raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
+        try:
+            value = Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid text
+            raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid") from exc
+    else:
+        raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
+    if value.adjusted() >= MAX_DIGITS_BEFORE_POINT:
+        raise ValidationError(_("That number is too large."), code="too_large")
+    if value < 0 and not allow_negative:
+        raise ValidationError(_("Enter an amount of zero or more."), code="negative")
+    return value
+
+
+def parse_money(raw: object, currency: str) -> Decimal:
+    """A non-negative amount with no more decimals than ``currency`` allows."""
+    value = parse_decimal(raw)
+    places = minor_units(currency)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        if places == 0:
+            raise ValidationError(
+                _("%(currency)s amounts have no decimals.") % {"currency": currency},
+                code="decimals",
+            )
+        raise ValidationError(
+            _("%(currency)s amounts have at most %(places)d decimals.")
+            % {"currency": currency, "places": places},
+            code="decimals",
+        )
+    return value
