@@ -51,8 +51,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class AgentFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"agent{n}")
-    roles = [Role.AGENT]
+    username = factory.Sequence(lambda n: f"agent-{n}")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            self.groups.set(Group.objects.filter(name__in=extracted or [Role.AGENT]))
 
 
 class GoalFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,71 @@
+"""Demo data, roles on a fresh database, and settings read from the environment."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from campaigns.models import User
+from campaigns.roles import ROLE_PERMISSIONS, Role
+from outcomes_site.env import env_bool, env_int, env_list
+from workspace.models import Conversation, Message
+
+
+@pytest.mark.django_db
+def test_roles_exist_with_their_permissions_after_migrate():
+    for role, perms in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        have = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert have == set(perms)
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_fixed_logins_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Demo logins (password: demo)" in out
+    counts = (User.objects.count(), Conversation.objects.count(), Message.objects.count())
+    for username, role in [("admin", Role.ADMIN), ("campaigns", Role.CAMPAIGN_MANAGER),
+                           ("manager", Role.AGENT_MANAGER), ("manager2", Role.AGENT_MANAGER),
+                           ("agent", Role.AGENT), ("agent2", Role.AGENT), ("agent3", Role.AGENT)]:
+        user = User.objects.get(username=username)
+        assert user.check_password("demo")
+        assert user.groups.filter(name=role).exists()
+    agent = User.objects.get(username="agent")
+    assert sorted(agent.skills.values_list("name", flat=True)) == ["General", "Sales"]
+    manager = User.objects.get(username="manager")
+    assert sorted(manager.managed_groups.values_list("name", flat=True)) == ["Billing team", "Sales team"]
+    assert User.objects.agents().count() >= 10
+    assert counts[1] >= 300
+    assert Conversation.objects.filter(ended_at__isnull=True).exists()
+    call_command("seed_demo")
+    assert (User.objects.count(), Conversation.objects.count(), Message.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_seed_demo_scales_for_benchmarks():
+    call_command("seed_demo", conversations=120, agents=7)
+    assert User.objects.filter(username__startswith="bench-agent-").count() == 7
+    assert Conversation.objects.filter(external_id__startswith="bench-").count() == 120
+    call_command("seed_demo", conversations=120, agents=7)
+    assert Conversation.objects.filter(external_id__startswith="bench-").count() == 120
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("off", False), ("", False)])
+def test_env_bool_reads_yes_and_no(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG") is expected
+
+
+def test_env_bool_rejects_junk(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG")
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("SOME_INT", "abc")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_INT", 3)
+    monkeypatch.setenv("SOME_LIST", "a, b,,c")
+    assert env_list("SOME_LIST") == ["a", "b", "c"]
