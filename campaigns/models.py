@@ -122,6 +122,9 @@ class AccountSettings(models.Model):
         default=30,
         validators=[MaxValueValidator(MAX_WINDOW_MINUTES)],
     )
+    # The brand's option lists for the predefined survey questions (one label per item).
+    conversation_topics = models.JSONField(_("conversation topics"), default=list, blank=True)
+    conversation_outcomes = models.JSONField(_("conversation outcomes"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

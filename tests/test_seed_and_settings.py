@@ -15,7 +15,8 @@ from workspace.models import Conversation, Message
 def test_roles_exist_with_their_permissions_after_migrate():
     for role, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
-        have = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        perms_of_group = group.permissions.select_related("content_type")
+        have = {f"{p.content_type.app_label}.{p.codename}" for p in perms_of_group}
         assert have == set(perms)
 
 
@@ -25,16 +26,23 @@ def test_seed_demo_creates_the_fixed_logins_and_is_idempotent(capsys):
     out = capsys.readouterr().out
     assert "Demo logins (password: demo)" in out
     counts = (User.objects.count(), Conversation.objects.count(), Message.objects.count())
-    for username, role in [("admin", Role.ADMIN), ("campaigns", Role.CAMPAIGN_MANAGER),
-                           ("manager", Role.AGENT_MANAGER), ("manager2", Role.AGENT_MANAGER),
-                           ("agent", Role.AGENT), ("agent2", Role.AGENT), ("agent3", Role.AGENT)]:
+    for username, role in [
+        ("admin", Role.ADMIN),
+        ("campaigns", Role.CAMPAIGN_MANAGER),
+        ("manager", Role.AGENT_MANAGER),
+        ("manager2", Role.AGENT_MANAGER),
+        ("agent", Role.AGENT),
+        ("agent2", Role.AGENT),
+        ("agent3", Role.AGENT),
+    ]:
         user = User.objects.get(username=username)
         assert user.check_password("demo")
         assert user.groups.filter(name=role).exists()
     agent = User.objects.get(username="agent")
     assert sorted(agent.skills.values_list("name", flat=True)) == ["General", "Sales"]
     manager = User.objects.get(username="manager")
-    assert sorted(manager.managed_groups.values_list("name", flat=True)) == ["Billing team", "Sales team"]
+    managed = sorted(manager.managed_groups.values_list("name", flat=True))
+    assert managed == ["Billing team", "Sales team"]
     assert User.objects.agents().count() >= 10
     assert counts[1] >= 300
     assert Conversation.objects.filter(ended_at__isnull=True).exists()
@@ -51,7 +59,9 @@ def test_seed_demo_scales_for_benchmarks():
     assert Conversation.objects.filter(external_id__startswith="bench-").count() == 120
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("true", True), ("off", False), ("", False)]
+)
 def test_env_bool_reads_yes_and_no(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG") is expected

@@ -30,7 +30,9 @@ def test_admin_sees_people_pages(admin_client, name, kwargs):
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
-@pytest.mark.parametrize("persona", ["agent_client", "agent_manager_client", "campaign_manager_client"])
+@pytest.mark.parametrize(
+    "persona", ["agent_client", "agent_manager_client", "campaign_manager_client"]
+)
 def test_other_roles_are_refused(request, persona, name, kwargs):
     client = request.getfixturevalue(persona)
     assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
@@ -49,7 +51,9 @@ def test_user_edit_pages_for_missing_objects_are_404(admin_client):
     assert admin_client.get(reverse("campaigns:group-update", args=[999999])).status_code == 404
 
 
-def test_admin_creates_an_agent_with_role_skill_and_group(admin_client, admin, sales_skill, sales_group):
+def test_admin_creates_an_agent_with_role_skill_and_group(
+    admin_client, admin, sales_skill, sales_group
+):
     response = admin_client.post(
         reverse("campaigns:user-create"),
         {
@@ -78,7 +82,8 @@ def test_admin_creates_an_agent_with_role_skill_and_group(admin_client, admin, s
 def test_weak_password_and_duplicate_username_are_shown_and_nothing_saved(admin_client, agent):
     before = User.objects.count()
     response = admin_client.post(
-        reverse("campaigns:user-create"), {"username": "agent", "password": "123", "is_active": "on"}
+        reverse("campaigns:user-create"),
+        {"username": "agent", "password": "123", "is_active": "on"},
     )
     html = response.content.decode()
     assert response.status_code == 422
@@ -99,7 +104,10 @@ def test_admin_deactivates_a_user_and_keeps_the_password(admin_client, agent):
 
 
 def test_skill_create_and_long_name_error(admin_client):
-    assert admin_client.post(reverse("campaigns:skill-create"), {"name": "Retention"}).status_code == 302
+    assert (
+        admin_client.post(reverse("campaigns:skill-create"), {"name": "Retention"}).status_code
+        == 302
+    )
     assert Skill.objects.filter(name="Retention").exists()
     response = admin_client.post(reverse("campaigns:skill-create"), {"name": "x" * 81})
     assert response.status_code == 422
@@ -114,7 +122,11 @@ def test_skill_create_and_long_name_error(admin_client):
 def test_group_save_sets_managers_and_members(admin_client, agent_manager, agent, other_agent):
     response = admin_client.post(
         reverse("campaigns:group-create"),
-        {"name": "Night shift", "managers": [agent_manager.pk], "members": [agent.pk, other_agent.pk]},
+        {
+            "name": "Night shift",
+            "managers": [agent_manager.pk],
+            "members": [agent.pk, other_agent.pk],
+        },
     )
     assert response.status_code == 302
     group = AgentGroup.objects.get(name="Night shift")
@@ -136,7 +148,9 @@ def test_html_in_names_is_escaped(admin_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize("name", ["campaigns:user-list", "campaigns:skill-list", "campaigns:group-list"])
+@pytest.mark.parametrize(
+    "name", ["campaigns:user-list", "campaigns:skill-list", "campaigns:group-list"]
+)
 def test_people_lists_use_constant_queries(
     admin_client, django_assert_num_queries, sales_skill, sales_group, name
 ):

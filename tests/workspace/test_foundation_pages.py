@@ -30,12 +30,18 @@ def test_agent_lists_open_then_recently_closed(agent_client, agent, sales_skill)
     now = timezone.now()
     open_one = ConversationFactory(agent=agent, skill=sales_skill, external_id="open-1")
     closed = ConversationFactory(
-        agent=agent, skill=sales_skill, external_id="closed-1",
-        started_at=now - timedelta(hours=2), ended_at=now - timedelta(hours=1),
+        agent=agent,
+        skill=sales_skill,
+        external_id="closed-1",
+        started_at=now - timedelta(hours=2),
+        ended_at=now - timedelta(hours=1),
     )
     ConversationFactory(
-        agent=agent, skill=sales_skill, external_id="old-1",
-        started_at=now - timedelta(days=30), ended_at=now - timedelta(days=30),
+        agent=agent,
+        skill=sales_skill,
+        external_id="old-1",
+        started_at=now - timedelta(days=30),
+        ended_at=now - timedelta(days=30),
     )
     response = agent_client.get(reverse("workspace:conversation-list"))
     assert response.status_code == 200
@@ -93,7 +99,9 @@ def test_former_agent_keeps_access_after_a_transfer(agent_client, other_agent, o
         conversation=own_conversation, actor=None, at=timezone.now(), agent=other_agent, skill=None
     )
     assert agent_client.get(detail_url(own_conversation)).status_code == 200
-    segments = list(Segment.objects.filter(conversation=own_conversation).order_by("started_at", "id"))
+    segments = list(
+        Segment.objects.filter(conversation=own_conversation).order_by("started_at", "id")
+    )
     assert [s.end_reason for s in segments] == [Segment.EndReason.TRANSFER, ""]
     assert segments[1].agent == other_agent
 
@@ -109,7 +117,9 @@ def test_transcript_poll_returns_only_the_fragment(agent_client, own_conversatio
     assert response["Vary"].count("HX-Request") == 1
 
 
-def test_polling_stops_once_the_conversation_has_ended(agent_client, own_conversation, htmx_headers):
+def test_polling_stops_once_the_conversation_has_ended(
+    agent_client, own_conversation, htmx_headers
+):
     own_conversation.ended_at = timezone.now()
     own_conversation.save()
     response = agent_client.get(
@@ -118,7 +128,9 @@ def test_polling_stops_once_the_conversation_has_ended(agent_client, own_convers
     assert "hx-trigger" not in response.content.decode()
 
 
-def test_list_queries_do_not_grow_with_conversations(agent_client, agent, sales_skill, django_assert_num_queries):
+def test_list_queries_do_not_grow_with_conversations(
+    agent_client, agent, sales_skill, django_assert_num_queries
+):
     ConversationFactory.create_batch(2, agent=agent, skill=sales_skill)
     agent_client.get(reverse("workspace:conversation-list"))
     with CaptureQueriesContext(connection) as few:
@@ -128,7 +140,9 @@ def test_list_queries_do_not_grow_with_conversations(agent_client, agent, sales_
         agent_client.get(reverse("workspace:conversation-list"))
 
 
-def test_transcript_queries_do_not_grow_with_messages(agent_client, own_conversation, django_assert_num_queries):
+def test_transcript_queries_do_not_grow_with_messages(
+    agent_client, own_conversation, django_assert_num_queries
+):
     agent_client.get(detail_url(own_conversation))
     with CaptureQueriesContext(connection) as few:
         agent_client.get(detail_url(own_conversation))
