@@ -39,9 +39,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    *(["bench"] if env_bool("BENCH_REFERENCES") else []),
     "campaigns",
     "workspace",
     "reporting",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +214,17 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Tasks: background jobs (large CSV exports) run through Django's Tasks framework with the
+# database backend; `manage.py db_worker` runs them. Tests run tasks at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+REPORT_EXPORTS_DIR = os.environ.get("REPORT_EXPORTS_DIR", str(BASE_DIR / "media" / "exports"))

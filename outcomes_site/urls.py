@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from outcomes_site import views
+from outcomes_site.env import env_bool
 from outcomes_site.forms import LoginForm
 
 urlpatterns = [
@@ -21,6 +22,10 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("back-office/", admin.site.urls),
 ]
+
+if env_bool("BENCH_REFERENCES"):
+    # The benchmark's reference views (bench/README.md); never mounted in production.
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler403 = "outcomes_site.views.permission_denied"
 handler404 = "outcomes_site.views.page_not_found"

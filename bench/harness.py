@@ -1,0 +1,168 @@
+"""Shared pieces of the benchmarks: a PostgreSQL database, gunicorn on loopback, wrk, a login.
+
+Everything runs on 127.0.0.1 only, bounded in time. Figures are compared as ratios within one
+run, because runs on a shared 2-core machine vary by up to 40 %.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+
+def local_database_url(name: str) -> str:
+    """DATABASE_URL from the environment, or a fresh database on the local PostgreSQL."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    password = secrets.token_hex(8)
+    sql = (
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outcomes_bench') "
+        "THEN CREATE ROLE outcomes_bench LOGIN CREATEDB; END IF; END $$; "
+        f"ALTER ROLE outcomes_bench PASSWORD '{password}';"
+    )
+    as_postgres = (
+        ["su", "postgres", "-c"] if os.geteuid() == 0 else ["sudo", "-u", "postgres", "sh", "-c"]
+    )
+    subprocess.run([*as_postgres, f'psql -q -v ON_ERROR_STOP=1 -c "{sql}"'], check=True)
+    subprocess.run(
+        [*as_postgres, f"createdb -O outcomes_bench {name} 2>/dev/null || true"], check=True
+    )
+    return f"postgres://outcomes_bench:{password}@127.0.0.1:5432/{name}"
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", secrets.token_urlsafe(50)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "BENCH_REFERENCES": "1",
+        "LOG_LEVEL": "WARNING",
+        "LOGIN_FAILURE_LIMIT": "100000",
+        **extra,
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int = 2):
+    """gunicorn with production settings on loopback; stopped on exit."""
+    manage(env, "collectstatic", "--no-input", "-v0")
+    process = subprocess.Popen(
+        [
+            GUNICORN,
+            "outcomes_site.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def login(base: str, username: str, password: str = "demo") -> dict[str, str]:
+    """Sign in through the real form; returns the cookies (sessionid, csrftoken)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    )
+    opener.open(
+        urllib.request.Request(
+            f"{base}/login/", data=data.encode(), headers={"Referer": f"{base}/login/"}
+        )
+    )
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"login as {username} failed")
+    return cookies
+
+
+def wrk(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    script: str | None = None,
+    duration: int = 10,
+    connections: int = 16,
+    threads: int = 2,
+) -> dict[str, float]:
+    """Run wrk and return requests/s, p50, p99 (ms) and the non-2xx/3xx count."""
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": float(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+        else 0.0,
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = float(re.match(r"[\d.]+", value).group(0)), re.sub(r"[\d.]+", "", value)
+    return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def write_results(name: str, payload: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, default=str))
+    return path
