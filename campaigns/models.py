@@ -291,7 +291,7 @@ class AttributeConfig(models.Model):
         verbose_name_plural = _("attribute configurations")
 
     def __str__(self) -> str:
-        return AttributeType(self.attribute_type).label
+        return str(AttributeType(self.attribute_type).label)
 
 
 class AttributeField(models.Model):

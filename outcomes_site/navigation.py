@@ -27,6 +27,7 @@ NAV_ITEMS = (
         "campaigns.work_conversations",
         "workspace",
     ),
+    NavItem(_("My summary"), "reporting:my-summary", "campaigns.work_conversations", "summary"),
 )
 
 

@@ -228,3 +228,10 @@ TASKS = {
     }
 }
 REPORT_EXPORTS_DIR = os.environ.get("REPORT_EXPORTS_DIR", str(BASE_DIR / "media" / "exports"))
+
+# Ingest API
+# Requests per minute per connector key (0: no limit). Counted in CACHES["default"]: per process
+# with the local-memory cache, shared by all workers when REDIS_URL configures Redis.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+# Bodies over this are refused with 413, judged from Content-Length before reading.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("workspace/", include("workspace.urls")),
     path("reports/", include("reporting.urls")),
+    path("api/v1/", include("workspace.api.urls")),
     path("back-office/", admin.site.urls),
 ]
 

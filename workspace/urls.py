@@ -1,10 +1,50 @@
 from django.urls import path
 
-from workspace import views
+from workspace.views import conversations, outcomes, surveys
 
 app_name = "workspace"
 
 urlpatterns = [
-    path("", views.conversation_list, name="conversation-list"),
-    path("conversations/<int:pk>/", views.conversation_detail, name="conversation-detail"),
+    path("", conversations.conversation_list, name="conversation-list"),
+    path(
+        "conversations/<int:pk>/",
+        conversations.conversation_detail,
+        name="conversation-detail",
+    ),
+    path(
+        "conversations/<int:pk>/close/",
+        conversations.conversation_close_view,
+        name="conversation-close",
+    ),
+    path(
+        "conversations/<int:pk>/transfer/",
+        conversations.conversation_transfer_view,
+        name="conversation-transfer",
+    ),
+    path(
+        "conversations/<int:pk>/outcomes/<str:attribute_type>/",
+        outcomes.outcome_create,
+        name="outcome-create",
+    ),
+    path(
+        "conversations/<int:pk>/outcomes/<str:attribute_type>/no-outcome/",
+        outcomes.no_outcome_create,
+        name="no-outcome-create",
+    ),
+    path(
+        "conversations/<int:pk>/events/<int:event_pk>/",
+        outcomes.outcome_update,
+        name="outcome-update",
+    ),
+    path(
+        "conversations/<int:pk>/events/<int:event_pk>/retract/",
+        outcomes.outcome_retract_view,
+        name="outcome-retract",
+    ),
+    path("conversations/<int:pk>/survey/", surveys.survey_submit_view, name="survey-submit"),
+    path(
+        "conversations/<int:pk>/survey/dismiss/",
+        surveys.survey_dismiss_view,
+        name="survey-dismiss",
+    ),
 ]

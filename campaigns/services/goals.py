@@ -1,6 +1,5 @@
 """The goal library and campaigns (SPEC section 2)."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,17 +58,14 @@ def goal_save(
 @transaction.atomic
 def goal_delete(*, actor: User | None, goal: Goal) -> None:
     """Delete a goal no campaign uses."""
-    before = goal_snapshot(goal)
+    # Written first so that it names the goal; a refused delete rolls it back.
+    audit_record(actor=actor, action="goal.delete", obj=goal, before=goal_snapshot(goal))
     try:
-        with transaction.atomic():
-            goal.delete()
+        goal.delete()
     except ProtectedError as exc:
         raise ValidationError(
             _("Campaigns use this goal; give them another goal first."), code="in_use"
         ) from exc
-    audit_record(
-        actor=actor, action="goal.delete", object_type="campaigns.Goal", before=before, after=None
-    )
 
 
 @transaction.atomic
@@ -111,14 +107,3 @@ def campaign_make_default(*, actor: User | None, campaign: Campaign) -> Campaign
         campaign.is_default = True
         campaign_save(actor=actor, campaign=campaign)
     return campaign
-
-
-def sell_threshold_text(goal: Goal) -> str:
-    """"more than 100 USD" or "any value", for lists."""
-    if goal.sell_more_than is None:
-        return str(_("any value"))
-    amount = goal.sell_more_than.quantize(Decimal(1)) if goal.sell_currency == "JPY" else None
-    return str(_("more than %(amount)s %(currency)s")) % {
-        "amount": amount if amount is not None else goal.sell_more_than,
-        "currency": goal.sell_currency,
-    }

@@ -42,9 +42,12 @@ def _manages(user: User, conversation: Conversation) -> bool:
     group_id = (
         User.objects.filter(pk=conversation.agent_id).values_list("agent_group_id", flat=True)
     ).first()
-    return bool(group_id) and AgentGroup.managers.through.objects.filter(
-        agentgroup_id=group_id, user_id=user.pk
-    ).exists()
+    return (
+        bool(group_id)
+        and AgentGroup.managers.through.objects.filter(
+            agentgroup_id=group_id, user_id=user.pk
+        ).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ class Window:
         return self.closes_at is None or self.now < self.closes_at
 
 
-def outcome_window(conversation: Conversation, *, account: AccountSettings, now: datetime) -> Window:
+def outcome_window(
+    conversation: Conversation, *, account: AccountSettings, now: datetime
+) -> Window:
     """Open during the conversation and for the agent outcome window after it ends."""
     if conversation.ended_at is None:
         return Window(closes_at=None, now=now)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import AttributeConfig, Skill, User
+from campaigns.selectors.widget_config import required_attribute_types
 from campaigns.services.audit import audit_record
 from workspace.models import (
     AGENT_SOURCES,
@@ -18,12 +19,23 @@ from workspace.models import (
     NoOutcome,
     Segment,
 )
+from workspace.selectors.access import skill_ids_for, survey_window
+from workspace.selectors.survey import (
+    survey_for_conversation,
+    survey_is_pending,
+    survey_responses,
+)
 
 
 class CloseWay:
     AGENT = "agent"
     API = "api"
     TIMEOUT = "timeout"
+
+
+class SurveyConfirmationNeeded(Exception):
+    """Raised when the agent closes with required survey questions unanswered and has not yet
+    confirmed that this is what they want."""
 
 
 class CloseBlocked(Exception):
@@ -42,19 +54,13 @@ class CloseCheck:
 def required_configs_for(conversation: Conversation) -> list[AttributeConfig]:
     """Attribute configs switched on with **Required before close** for this conversation's skill
     (or, without a skill, for any of the assigned agent's skills)."""
-    configs = AttributeConfig.objects.filter(submit_by_agent=True, required_before_close=True)
-    if conversation.skill_id:
-        configs = configs.filter(skills=conversation.skill_id)
-    elif conversation.agent_id:
-        configs = configs.filter(skills__agents=conversation.agent_id)
-    else:
-        return []
-    return list(configs.distinct())
+    types = required_attribute_types(skill_ids_for(conversation))
+    return list(AttributeConfig.objects.filter(attribute_type__in=types))
 
 
 def close_blockers(conversation: Conversation) -> CloseCheck:
     """The one rule: which required outcomes are neither reported nor explicitly declined."""
-    required = {config.attribute_type for config in required_configs_for(conversation)}
+    required = required_attribute_types(skill_ids_for(conversation))
     if not required:
         return CloseCheck(missing_outcomes=[])
     reported = set(
@@ -73,21 +79,41 @@ def close_blockers(conversation: Conversation) -> CloseCheck:
     return CloseCheck(missing_outcomes=sorted(required - reported - declined))
 
 
+def required_survey_unanswered(conversation: Conversation, *, now: datetime) -> bool:
+    """The survey that applies has required questions and nobody has answered it yet."""
+    survey = survey_for_conversation(conversation)
+    if survey is None:
+        return False
+    window = survey_window(conversation, survey=survey, now=now)
+    return survey_is_pending(survey, survey_responses(conversation, survey), window)
+
+
 @transaction.atomic
 def conversation_close(
-    *, conversation: Conversation, actor: User | None, at: datetime, way: str = CloseWay.AGENT
+    *,
+    conversation: Conversation,
+    actor: User | None,
+    at: datetime,
+    way: str = CloseWay.AGENT,
+    confirm_missing_survey: bool = False,
 ) -> Conversation:
-    """End a conversation. An agent is refused while required outcomes are missing; the API and
-    time-outs end it anyway (the customer has gone), and the missing outcomes stay pending until
-    the agent window passes, after which they count as "No outcome: not reported"."""
+    """End a conversation. An agent is refused while required outcomes are missing, and asked
+    to confirm (``confirm_missing_survey``) when required survey questions are unanswered; the
+    API and time-outs end it anyway (the customer has gone), and the missing outcomes stay
+    pending until the agent window passes, after which they count as "No outcome: not
+    reported"."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.ended_at is not None:
         return conversation
     check = close_blockers(conversation)
     if way == CloseWay.AGENT and check.missing_outcomes:
         raise CloseBlocked(check.missing_outcomes)
+    survey_missing = way == CloseWay.AGENT and required_survey_unanswered(conversation, now=at)
+    if survey_missing and not confirm_missing_survey:
+        raise SurveyConfirmationNeeded
     conversation.ended_at = at
-    conversation.save(update_fields=["ended_at"])
+    conversation.survey_acknowledged_missing = survey_missing
+    conversation.save(update_fields=["ended_at", "survey_acknowledged_missing"])
     reason = Segment.EndReason.TIMEOUT if way == CloseWay.TIMEOUT else Segment.EndReason.CLOSE
     Segment.objects.filter(conversation=conversation, ended_at__isnull=True).update(
         ended_at=at, end_reason=reason

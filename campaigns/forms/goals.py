@@ -1,0 +1,141 @@
+"""Goal library and campaign forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.catalogue import ServiceStatus
+from campaigns.models import Campaign, Goal, GoalType
+from campaigns.money import currency_choices, parse_money
+
+STATUS_BOX_ROWS = 3
+
+
+class GoalForm(forms.ModelForm):
+    class Condition:
+        ANY = "any"
+        MORE_THAN = "more_than"
+
+    sell_condition = forms.ChoiceField(
+        label=_("Condition"),
+        choices=[(Condition.ANY, _("Any value")), (Condition.MORE_THAN, _("More than"))],
+        initial=Condition.ANY,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    sell_more_than = forms.CharField(label=_("Amount"), required=False, max_length=20)
+    sell_currency = forms.ChoiceField(label=_("Currency"), required=False)
+
+    class Meta:
+        model = Goal
+        fields = ["name", "goal_type"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sell_currency"].choices = [("", "—"), *currency_choices()]
+        goal = self.instance
+        if goal.pk and goal.sell_more_than is not None:
+            self.initial.update(
+                sell_condition=self.Condition.MORE_THAN,
+                sell_more_than=goal.sell_more_than,
+                sell_currency=goal.sell_currency,
+            )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Goal.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A goal with this name already exists."))
+        return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        more_than = cleaned.get("sell_condition") == self.Condition.MORE_THAN
+        if cleaned.get("goal_type") != GoalType.SELL or not more_than:
+            self.instance.sell_more_than, self.instance.sell_currency = None, ""
+            return cleaned
+        currency = cleaned.get("sell_currency")
+        if not currency:
+            self.add_error("sell_currency", _("Choose the currency of the amount."))
+        elif not cleaned.get("sell_more_than"):
+            self.add_error("sell_more_than", _("Enter the amount a sale must exceed."))
+        else:
+            try:
+                amount = parse_money(cleaned["sell_more_than"], currency)
+            except forms.ValidationError as error:
+                self.add_error("sell_more_than", error)
+            else:
+                self.instance.sell_more_than, self.instance.sell_currency = amount, currency
+        return cleaned
+
+
+class StatusBoxForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        choices=[("", "—"), *ServiceStatus.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        topic, status = cleaned.get("topic"), cleaned.get("status")
+        if topic and status is None:
+            self.add_error("status", _("Choose a status for this topic."))
+        elif status is not None and not topic:
+            self.add_error("topic", _("Enter the topic this status applies to."))
+        return cleaned
+
+
+class BaseStatusBoxFormSet(forms.BaseFormSet):
+    goal_type = ""
+
+    def clean(self) -> None:
+        if any(self.errors) or self.goal_type != GoalType.SERVICE:
+            return
+        if not status_boxes_from(self):
+            raise forms.ValidationError(_("Add at least one status box."))
+
+
+StatusBoxFormSet = forms.formset_factory(
+    StatusBoxForm, formset=BaseStatusBoxFormSet, extra=STATUS_BOX_ROWS
+)
+
+
+def status_box_formset(data=None, goal: Goal | None = None) -> BaseStatusBoxFormSet:
+    """The service goal's status boxes, plus empty rows to add more. Only a service goal
+    needs boxes, so the posted goal type decides whether an empty set is an error."""
+    boxes = list(goal.status_boxes.all()) if goal is not None and goal.pk else []
+    initial = [{"topic": box.topic, "status": box.status} for box in boxes]
+    formset = StatusBoxFormSet(data, initial=initial, prefix="boxes")
+    formset.goal_type = data.get("goal_type", "") if data is not None else ""
+    return formset
+
+
+def status_boxes_from(formset: forms.BaseFormSet) -> list[tuple[str, int]]:
+    return [
+        (form.cleaned_data["topic"], form.cleaned_data["status"])
+        for form in formset.forms
+        if form.cleaned_data.get("topic") and form.cleaned_data.get("status") is not None
+    ]
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "status", "skill", "goal", "is_default"]
+        help_texts = {
+            "skill": _("Conversations of this skill are credited to this campaign."),
+            "is_default": _("Used for conversations that name no campaign (one per account)."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].empty_label = _("Any skill")
+        self.fields["goal"].empty_label = _("Choose a goal")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Campaign.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A campaign with this name already exists."))
+        return name

@@ -1,0 +1,233 @@
+"""Report filters and the target form. Forms validate and clean; the selectors decide."""
+
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.catalogue import ServiceStatus
+from campaigns.models import AccountSettings, AgentGroup, Campaign, Goal, GoalType, Skill, User
+from campaigns.money import currency_choices, parse_money, validate_currency
+from reporting.filters import (
+    Breakdown,
+    ReportFilters,
+    Scope,
+    Source,
+    account_time_zone_key,
+    time_zone_choices,
+    time_zone_for,
+)
+from reporting.models import Target
+from reporting.selectors.context import ReportContext, account_report_settings
+from reporting.selectors.events import Drill, Measure
+
+MAX_DAYS = 400
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class ReportFilterForm(forms.Form):
+    """The filters of SPEC section 7, read from the URL (GET), so that a report is shareable."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    tz = forms.ChoiceField(label=_("Time zone"), required=False)
+    skill = forms.ModelChoiceField(
+        Skill.objects.order_by("name"), label=_("Skill"), required=False, empty_label=_("All skills")
+    )
+    group = forms.ModelChoiceField(
+        AgentGroup.objects.none(), label=_("Agent group"), required=False, empty_label=_("All groups")
+    )
+    agent = AgentChoiceField(
+        User.objects.none(), label=_("Agent"), required=False, empty_label=_("All agents")
+    )
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.order_by("name"),
+        label=_("Campaign"),
+        required=False,
+        empty_label=_("All campaigns"),
+    )
+    goal = forms.ModelChoiceField(
+        Goal.objects.order_by("name"), required=False, widget=forms.HiddenInput
+    )
+    goal_type = forms.ChoiceField(
+        label=_("Goal type"),
+        required=False,
+        choices=[("", _("All goal types")), *GoalType.choices],
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=Source.CHOICES)
+    by = forms.ChoiceField(label=_("Rows"), required=False, choices=Breakdown.CHOICES)
+
+    def __init__(self, data, *, scope: Scope, account_tz_key: str, own: bool = False):
+        super().__init__(data)
+        self.scope = scope
+        self.fields["group"].queryset = scope.groups()
+        self.fields["agent"].queryset = scope.agents()
+        self.fields["tz"].choices = [
+            ("", _("Account time zone (%(zone)s)") % {"zone": account_tz_key}),
+            *time_zone_choices(),
+        ]
+        self.account_tz_key = account_tz_key
+        if own:
+            for name in ("group", "agent", "by"):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise ValidationError(_("The start date must be on or before the end date."))
+        if start and end and (end - start).days >= MAX_DAYS:
+            raise ValidationError(
+                _("Choose a period of at most %(days)d days.") % {"days": MAX_DAYS}
+            )
+        return cleaned
+
+    def filters(self, *, today: date | None = None) -> ReportFilters:
+        """The filters asked for; on invalid input the defaults (the errors are shown)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        tz_key = data.get("tz") or self.account_tz_key
+        today = today or timezone.localdate(timezone=time_zone_for(tz_key))
+        default = ReportFilters.default(today=today, tz_key=tz_key)
+        start = data.get("start") or (
+            data["end"] - timedelta(days=29) if data.get("end") else default.start
+        )
+        end = data.get("end") or max(start, default.end)
+        pk = lambda name: data[name].pk if data.get(name) else None  # noqa: E731
+        return ReportFilters(
+            start=start,
+            end=end,
+            tz=time_zone_for(tz_key),
+            tz_key=tz_key,
+            tz_is_default=not data.get("tz"),
+            skill_id=pk("skill"),
+            group_id=pk("group"),
+            agent_id=pk("agent"),
+            campaign_id=pk("campaign"),
+            goal_id=pk("goal"),
+            goal_type=data.get("goal_type") or "",
+            source=data.get("source") or "",
+            by=data.get("by") or "",
+        )
+
+
+class DrillForm(forms.Form):
+    """Which number a drill-down shows, on top of the filters."""
+
+    measure = forms.ChoiceField(required=False, choices=[(k, k) for k in Measure.SQL])
+    currency = forms.CharField(required=False, max_length=3)
+    status = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "")] + ServiceStatus.choices
+    )
+    unattributed = forms.BooleanField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def drill(self) -> Drill:
+        data = self.cleaned_data if self.is_valid() else {}
+        return Drill(
+            measure=data.get("measure") or "",
+            currency=(data.get("currency") or "").upper(),
+            status=data.get("status"),
+            unattributed=bool(data.get("unattributed")),
+        )
+
+    def page(self) -> int:
+        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+
+def report_context(
+    user: User, data, *, now: datetime, own: bool = False
+) -> tuple[ReportContext, ReportFilterForm, AccountSettings]:
+    """Scope, filters and account settings for one report request (views and export tasks)."""
+    account, periods = account_report_settings()
+    scope = Scope.own(user) if own else Scope.for_reports(user)
+    form = ReportFilterForm(
+        data, scope=scope, account_tz_key=account_time_zone_key(account), own=own
+    )
+    context = ReportContext(
+        filters=form.filters(),
+        scope=scope,
+        periods=periods,
+        default_currency=account.default_currency,
+        now=now,
+        account_tz_key=account_time_zone_key(account),
+    )
+    return context, form, account
+
+
+class TargetForm(forms.Form):
+    """A monthly target for an agent or a group in the person's scope."""
+
+    month = forms.DateField(
+        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput({"type": "month"}, "%Y-%m")
+    )
+    who = forms.ChoiceField(label=_("Agent or group"))
+    goal_type = forms.ChoiceField(label=_("Goal type"), choices=GoalType.choices)
+    count_target = forms.DecimalField(
+        label=_("Count"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    value_target = forms.CharField(label=_("Value"), required=False, max_length=20)
+    currency = forms.ChoiceField(label=_("Currency"), required=False, choices=currency_choices)
+
+    def __init__(self, *args, scope: Scope, default_currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = [(f"group:{g.pk}", str(g)) for g in scope.groups()]
+        agents = [(f"agent:{a.pk}", a.display_name) for a in scope.agents()]
+        self.fields["who"].choices = [
+            (_("Agent groups"), groups),
+            (_("Agents"), agents),
+        ]
+        self.fields["currency"].initial = default_currency
+
+    def clean_month(self) -> date:
+        return self.cleaned_data["month"].replace(day=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        goal_type, raw_value = cleaned.get("goal_type"), cleaned.get("value_target")
+        currency = cleaned.get("currency") or ""
+        value = None
+        if raw_value:
+            if goal_type not in (GoalType.SELL, GoalType.LEADS):
+                self.add_error("value_target", _("Only selling and leads targets have a value."))
+            else:
+                try:
+                    currency = validate_currency(currency)
+                    value = parse_money(raw_value, currency)
+                except ValidationError as error:
+                    self.add_error("value_target", error)
+        if cleaned.get("count_target") is None and value is None and not self.errors:
+            raise ValidationError(_("Set a count, a value or both."))
+        cleaned["value"] = value
+        cleaned["currency"] = currency if value is not None else ""
+        return cleaned
+
+    def target_fields(self) -> dict:
+        kind, pk = self.cleaned_data["who"].split(":")
+        return {
+            "month": self.cleaned_data["month"],
+            "agent_id": int(pk) if kind == "agent" else None,
+            "group_id": int(pk) if kind == "group" else None,
+            "goal_type": self.cleaned_data["goal_type"],
+            "count_target": self.cleaned_data.get("count_target"),
+            "value_target": self.cleaned_data["value"],
+            "currency": self.cleaned_data["currency"],
+        }
+
+    @classmethod
+    def for_target(cls, target: Target, **kwargs) -> "TargetForm":
+        who = f"agent:{target.agent_id}" if target.agent_id else f"group:{target.group_id}"
+        initial = {
+            "month": target.month,
+            "who": who,
+            "goal_type": target.goal_type,
+            "count_target": target.count_target,
+            "value_target": target.value_target or "",
+            "currency": target.currency,
+        }
+        return cls(initial=initial, **kwargs)

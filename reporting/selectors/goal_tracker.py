@@ -1,0 +1,282 @@
+"""The Agent goal tracker: one row per agent (or agent and skill, campaign or goal), aggregated
+in the database over ``credits``; Python only pivots the aggregated rows into table cells."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from campaigns.catalogue import AttributeType, ServiceStatus
+from campaigns.models import Campaign, Goal, Skill, User
+from reporting.filters import Breakdown
+from reporting.selectors.context import ReportContext
+from reporting.selectors.credits import (
+    CAMPAIGNS,
+    CONVERSATIONS,
+    GOALS,
+    SEGMENTS,
+    Params,
+    credit_filters_sql,
+    credits_cte,
+    fetch_dicts,
+)
+from reporting.selectors.numbers import as_count, as_money
+
+SUB_COLUMN = {
+    Breakdown.AGENT: None,
+    Breakdown.SKILL: "skill_id",
+    Breakdown.CAMPAIGN: "campaign_id",
+    Breakdown.GOAL: "goal_id",
+}
+SUB_MODEL = {Breakdown.SKILL: Skill, Breakdown.CAMPAIGN: Campaign, Breakdown.GOAL: Goal}
+
+
+@dataclass
+class Measures:
+    """The numbers of one row (or of a total)."""
+
+    handled: int = 0
+    interactions: int = 0
+    conversions: Decimal = Decimal(0)
+    in_session: Decimal = Decimal(0)
+    cross_session: Decimal = Decimal(0)
+    revenue: dict[str, Decimal] = field(default_factory=dict)
+    lead_value: dict[str, Decimal] = field(default_factory=dict)
+    service: dict[int, Decimal] = field(default_factory=dict)
+
+    def add_credit(self, row: dict) -> None:
+        weight = as_count(row["weight"])
+        if row["reached"]:
+            self.conversions += weight
+            if row["session"] == "in":
+                self.in_session += weight
+            elif row["session"] == "cross":
+                self.cross_session += weight
+        kind, currency = row["attribute_type"], row["currency"] or ""
+        if kind == AttributeType.PURCHASE and currency and row["amount"] is not None:
+            self.revenue[currency] = self.revenue.get(currency, Decimal(0)) + as_money(
+                row["amount"], currency
+            )
+        elif kind == AttributeType.LEAD and currency and row["amount"] is not None:
+            self.lead_value[currency] = self.lead_value.get(currency, Decimal(0)) + as_money(
+                row["amount"], currency
+            )
+        elif kind == AttributeType.SERVICE and row["status"] is not None:
+            status = int(row["status"])
+            self.service[status] = self.service.get(status, Decimal(0)) + weight
+
+
+@dataclass
+class TrackerRow:
+    agent_id: int | None
+    agent_name: str
+    sub_id: int | None = None
+    sub_name: str = ""
+    measures: Measures = field(default_factory=Measures)
+    cells: dict = field(default_factory=dict)
+
+
+@dataclass
+class GoalTracker:
+    rows: list[TrackerRow]
+    total: Measures
+    distinct_total: Measures
+    revenue_currencies: list[str]
+    lead_currencies: list[str]
+    statuses: list[tuple[int, str]]
+    by: str
+    total_cells: dict = field(default_factory=dict)
+    distinct_cells: dict = field(default_factory=dict)
+
+    @property
+    def all_model_differs(self) -> bool:
+        """True when some event is credited more than once (model ``all``) so the per-agent sum
+        exceeds the de-duplicated total."""
+        return (
+            self.total.conversions != self.distinct_total.conversions
+            or self.total.revenue != self.distinct_total.revenue
+            or self.total.lead_value != self.distinct_total.lead_value
+            or self.total.service != self.distinct_total.service
+        )
+
+
+def _credit_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
+    query = credits_cte(
+        context.filters, context.periods, default_currency=context.default_currency
+    )
+    where = credit_filters_sql(context.filters, context.scope, query.params)
+    keys = ", ".join(group_by)
+    sql = f"""{query.sql}
+SELECT {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached,
+    SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount
+FROM credits cr WHERE {where}
+GROUP BY {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached"""
+    return fetch_dicts(sql, query.params)
+
+
+def _distinct_aggregate(context: ReportContext) -> list[dict]:
+    """Each event once, whoever shares its credit: the total beside the per-agent sum."""
+    query = credits_cte(
+        context.filters, context.periods, default_currency=context.default_currency
+    )
+    where = credit_filters_sql(context.filters, context.scope, query.params)
+    sql = f"""{query.sql}
+SELECT x.attribute_type, x.currency, x.status, x.session, x.reached, COUNT(*) AS weight,
+    SUM(x.amount) AS amount
+FROM (SELECT cr.event_id, MAX(cr.attribute_type) AS attribute_type, MAX(cr.currency) AS currency,
+        MAX(cr.status) AS status, MAX(cr.session) AS session, MAX(cr.reached) AS reached,
+        MAX(cr.amount) AS amount
+      FROM credits cr WHERE {where} GROUP BY cr.event_id) x
+GROUP BY x.attribute_type, x.currency, x.status, x.session, x.reached"""
+    return fetch_dicts(sql, query.params)
+
+
+def handled_sql(context: ReportContext, p: Params) -> str:
+    """The ``handled`` relation: one row per (segment agent, conversation) started in the
+    period, with the columns the filters use; the conversations an agent handled."""
+    f = context.filters
+    return f"""WITH handled AS (
+    SELECT DISTINCT s.agent_id, s.skill_id, c.id AS conversation_id, c.started_at,
+        camp.id AS campaign_id, g.id AS goal_id, g.goal_type
+    FROM {SEGMENTS} s JOIN {CONVERSATIONS} c ON c.id = s.conversation_id
+    LEFT JOIN {CAMPAIGNS} camp ON camp.id = COALESCE(c.campaign_id,
+        (SELECT dc.id FROM {CAMPAIGNS} dc WHERE dc.is_default = {p(True)}))
+    LEFT JOIN {GOALS} g ON g.id = camp.goal_id
+    WHERE s.agent_id IS NOT NULL AND c.started_at >= {p(f.start_at)}
+      AND c.started_at < {p(f.end_at)}
+)
+"""
+
+
+def _handled_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
+    p = Params()
+    head = handled_sql(context, p)
+    where = credit_filters_sql(context.filters, context.scope, p)
+    keys = ", ".join(group_by)
+    sql = f"""{head}
+SELECT {keys}, COUNT(DISTINCT cr.conversation_id) AS handled,
+    COUNT(DISTINCT CASE WHEN cr.goal_type = 'interact' THEN cr.conversation_id END)
+        AS interactions
+FROM handled cr WHERE {where} GROUP BY {keys}"""
+    return fetch_dicts(sql, p)
+
+
+def goal_tracker_rows(context: ReportContext) -> GoalTracker:
+    """The goal tracker table: rows, the per-agent sum and the de-duplicated total."""
+    by = context.filters.by
+    sub = SUB_COLUMN.get(by)
+    group_by = ["cr.agent_id"] + ([f"cr.{sub}"] if sub else [])
+    rows: dict[tuple, TrackerRow] = {}
+
+    def row_for(agent_id, sub_id) -> TrackerRow:
+        key = (agent_id, sub_id)
+        if key not in rows:
+            rows[key] = TrackerRow(agent_id=agent_id, agent_name="", sub_id=sub_id)
+        return rows[key]
+
+    total, distinct = Measures(), Measures()
+    for item in _credit_aggregate(context, group_by):
+        row_for(item["agent_id"], item.get(sub) if sub else None).measures.add_credit(item)
+        total.add_credit(item)
+    for item in _distinct_aggregate(context):
+        distinct.add_credit(item)
+    for item in _handled_aggregate(context, group_by):
+        measures = row_for(item["agent_id"], item.get(sub) if sub else None).measures
+        measures.handled, measures.interactions = item["handled"], item["interactions"]
+        total.handled += item["handled"]
+        total.interactions += item["interactions"]
+    _add_idle_agents(context, rows, sub)
+    _name_rows(rows, by)
+    distinct.handled, distinct.interactions = total.handled, total.interactions
+    ordered = sorted(
+        rows.values(), key=lambda r: (r.agent_id is None, r.agent_name.casefold(), r.sub_name)
+    )
+    return _with_cells(ordered, total, distinct, by)
+
+
+def _add_idle_agents(context: ReportContext, rows: dict, sub: str | None) -> None:
+    """Agents in scope with nothing in the period still get a row (by agent only)."""
+    if sub:
+        return
+    f = context.filters
+    agents = context.scope.agents()
+    if f.agent_id:
+        agents = agents.filter(pk=f.agent_id)
+    if f.group_id:
+        agents = agents.filter(agent_group=f.group_id)
+    if f.skill_id:
+        agents = agents.filter(skills=f.skill_id)
+    for user in agents.only("pk", "first_name", "last_name", "username"):
+        rows.setdefault(
+            (user.pk, None), TrackerRow(agent_id=user.pk, agent_name=user.display_name)
+        )
+
+
+def _name_rows(rows: dict, by: str) -> None:
+    ids = {key[0] for key, row in rows.items() if key[0] is not None and not row.agent_name}
+    names = {
+        u.pk: u.display_name
+        for u in User.objects.filter(pk__in=ids).only("first_name", "last_name", "username")
+    }
+    sub_names = {}
+    if by in SUB_MODEL:
+        sub_ids = {key[1] for key in rows if key[1] is not None}
+        sub_names = {o.pk: str(o) for o in SUB_MODEL[by].objects.filter(pk__in=sub_ids)}
+    for (agent_id, sub_id), row in rows.items():
+        if not row.agent_name:
+            row.agent_name = names.get(agent_id, "") if agent_id is not None else ""
+        if by in SUB_MODEL:
+            row.sub_name = sub_names.get(sub_id, "")
+
+
+def _with_cells(rows, total, distinct, by) -> GoalTracker:
+    revenue = sorted({c for r in [*rows, total] for c in r_measures(r).revenue})
+    leads = sorted({c for r in [*rows, total] for c in r_measures(r).lead_value})
+    status_ids = sorted({s for r in [*rows, total] for s in r_measures(r).service})
+
+    def cells(m: Measures) -> dict:
+        return {
+            "revenue": [(c, m.revenue.get(c)) for c in revenue],
+            "lead_value": [(c, m.lead_value.get(c)) for c in leads],
+            "service": [(s, m.service.get(s)) for s in status_ids],
+        }
+
+    for row in rows:
+        row.cells = cells(row.measures)
+    return GoalTracker(
+        total_cells=cells(total),
+        distinct_cells=cells(distinct),
+        rows=rows,
+        total=total,
+        distinct_total=distinct,
+        revenue_currencies=revenue,
+        lead_currencies=leads,
+        statuses=[(s, str(ServiceStatus(s).label)) for s in status_ids],
+        by=by,
+    )
+
+
+def r_measures(item) -> Measures:
+    return item.measures if isinstance(item, TrackerRow) else item
+
+
+def conversions_by_skill(context: ReportContext) -> list[dict]:
+    """Conversions per skill (in-session and cross-session), for the chart."""
+    query = credits_cte(
+        context.filters, context.periods, default_currency=context.default_currency
+    )
+    where = credit_filters_sql(context.filters, context.scope, query.params)
+    sql = f"""{query.sql}
+SELECT cr.skill_id, cr.session, SUM(cr.weight) AS weight FROM credits cr
+WHERE {where} AND cr.reached = 1 GROUP BY cr.skill_id, cr.session"""
+    per_skill: dict = defaultdict(lambda: {"in": Decimal(0), "cross": Decimal(0)})
+    for item in fetch_dicts(sql, query.params):
+        session = "cross" if item["session"] == "cross" else "in"
+        per_skill[item["skill_id"]][session] += as_count(item["weight"])
+    names = {s.pk: s.name for s in Skill.objects.filter(pk__in=[k for k in per_skill if k])}
+    return sorted(
+        (
+            {"id": k, "label": names.get(k, ""), "in": v["in"], "cross": v["cross"]}
+            for k, v in per_skill.items()
+        ),
+        key=lambda item: (-(item["in"] + item["cross"]), item["label"]),
+    )

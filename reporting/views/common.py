@@ -1,0 +1,40 @@
+"""What every report view shares: who may read reports, and the request's report context."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from reporting.forms import report_context
+
+REPORT_PERMISSIONS = ("campaigns.view_all_reports", "campaigns.view_team_reports")
+BODY = "report-body"
+
+
+def can_read_reports(user) -> bool:
+    return any(user.has_perm(perm) for perm in REPORT_PERMISSIONS)
+
+
+def reports_required(view):
+    """Admins, campaign managers and agent managers; everyone else gets 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not can_read_reports(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def context_for(request: HttpRequest, *, own: bool = False):
+    return report_context(request.user, request.GET, now=timezone.now(), own=own)
+
+
+def render_report(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """The whole page, or only its ``report-body`` fragment when htmx asks for that target."""
+    if request.htmx and request.htmx.target == BODY:
+        template += "#" + BODY
+    return render(request, template, {"nav_section": "reports", **context})

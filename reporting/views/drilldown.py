@@ -1,0 +1,68 @@
+"""Drill-downs: the events or conversations behind any number, and the duplicates review."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from reporting.forms import DrillForm
+from reporting.selectors.conversations import conversation_page, conversation_set
+from reporting.selectors.duplicates import duplicate_groups
+from reporting.selectors.events import event_page
+from reporting.views.common import context_for, render_report, reports_required
+
+
+@require_GET
+@reports_required
+@vary_on_headers("HX-Request")
+def event_list(request: HttpRequest) -> HttpResponse:
+    context, form, _account = context_for(request)
+    drill_form = DrillForm(request.GET)
+    drill = drill_form.drill()
+    events = event_page(context, drill, page=drill_form.page())
+    return render_report(
+        request,
+        "reporting/event_list.html",
+        {"form": form, "filters": context.filters, "drill": drill, "events": events},
+    )
+
+
+@require_GET
+@reports_required
+@vary_on_headers("HX-Request")
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    context, form, _account = context_for(request)
+    family, which = request.GET.get("family", ""), request.GET.get("set", "")
+    survey = request.GET.get("survey", "")
+    survey_id = int(survey) if survey.isdigit() else None
+    queryset = conversation_set(context, family, which, survey_id=survey_id)
+    if queryset is None:
+        raise Http404
+    page = conversation_page(queryset, DrillForm(request.GET).page())
+    extra = {"family": family, "set": which or None, "survey": survey_id}
+    return render_report(
+        request,
+        "reporting/conversation_list.html",
+        {"form": form, "filters": context.filters, "page_obj": page, "extra": extra},
+    )
+
+
+@require_GET
+@reports_required
+@vary_on_headers("HX-Request")
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    context, form, _account = context_for(request)
+    conflicts_only = request.GET.get("conflicts") == "1"
+    groups, page = duplicate_groups(
+        context, conflicts_only=conflicts_only, page=DrillForm(request.GET).page()
+    )
+    return render_report(
+        request,
+        "reporting/duplicate_list.html",
+        {
+            "form": form,
+            "filters": context.filters,
+            "groups": groups,
+            "page_obj": page,
+            "conflicts_only": conflicts_only,
+        },
+    )

@@ -1,0 +1,43 @@
+"""The Agent goal tracker and the agent's own summary."""
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from reporting.forms import DrillForm
+from reporting.selectors.pages import goal_tracker_page
+from reporting.views.common import context_for, render_report, reports_required
+
+
+@require_GET
+@reports_required
+@vary_on_headers("HX-Request")
+def goal_tracker(request: HttpRequest) -> HttpResponse:
+    context, form, _account = context_for(request)
+    page = goal_tracker_page(context, page=DrillForm(request.GET).page())
+    return render_report(
+        request,
+        "reporting/goal_tracker.html",
+        {"form": form, "filters": context.filters, "report": context, **page},
+    )
+
+
+@require_GET
+@permission_required("campaigns.work_conversations", raise_exception=True)
+@vary_on_headers("HX-Request")
+def my_summary(request: HttpRequest) -> HttpResponse:
+    """An agent's own outcomes, targets and attainment: the goal tracker scoped to them."""
+    context, form, _account = context_for(request, own=True)
+    page = goal_tracker_page(context, page=DrillForm(request.GET).page())
+    return render_report(
+        request,
+        "reporting/my_summary.html",
+        {
+            "form": form,
+            "filters": context.filters,
+            "report": context,
+            "nav_section": "summary",
+            **page,
+        },
+    )

@@ -1,0 +1,25 @@
+"""The reports home: the agent managers' landing page, an overview linking every report."""
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from reporting.selectors.goal_tracker import goal_tracker_rows
+from reporting.selectors.team import agent_workload
+from reporting.views.common import context_for, render_report, reports_required
+
+
+@require_GET
+@reports_required
+def home(request: HttpRequest) -> HttpResponse:
+    context, _form, _account = context_for(request)
+    return render_report(
+        request,
+        "reporting/home.html",
+        {
+            "filters": context.filters,
+            "tracker": goal_tracker_rows(context),
+            "rows": agent_workload(request.user, now=context.now),
+            "days": 30,
+            "policies": context.policies_used(),
+        },
+    )

@@ -1,0 +1,226 @@
+"""Customer-reported engagement attributes (SDEs) from the ingest API: check them all, attach them
+to a conversation, store them in bulk with typed columns, all or nothing (SPEC sections 3 and 6).
+
+Queries per request are constant in the number of SDEs: the visitor, the conversation and its
+segments, and existing merge/replace rows are read once; new rows are bulk-inserted and
+updated rows bulk-updated.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from campaigns.catalogue import CATALOGUE, RepeatRule
+from campaigns.models import AccountSettings, Connector
+from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
+from workspace.services.events import attribute_activity_touch, typed_columns
+from workspace.services.ingest_fields import Check, InputNotFound, InputRejected, Problem
+from workspace.services.ingest_sde import CleanSde, sde_check
+
+ATTACH_AFTER_END = timedelta(hours=12)
+UPDATED_FIELDS = [
+    "payload",
+    "conversation",
+    "connector",
+    "agent",
+    "skill",
+    "occurred_at",
+    "received_at",
+    "version",
+]
+
+
+@dataclass(frozen=True)
+class StoredSde:
+    index: int
+    event: EngagementAttributeEvent
+    result: str  # "created", "updated" (merged) or "replaced"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "id": self.event.pk,
+            "type": self.event.attribute_type,
+            "result": self.result,
+        }
+
+
+@dataclass
+class IngestResult:
+    visitor: Visitor
+    conversation: Conversation | None
+    stored: list[StoredSde] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def created_any(self) -> bool:
+        return any(item.result == "created" for item in self.stored)
+
+
+def sdes_check(raw_sdes: list[Any], *, path: str, now: datetime) -> tuple[list[CleanSde], Check]:
+    """Check every SDE, collecting all problems (paths like ``engagementAttributes[2].lead``)."""
+    check = Check(now=now)
+    default_currency = ""
+    if any(isinstance(raw, dict) for raw in raw_sdes):
+        default_currency = AccountSettings.load().default_currency
+    cleaned = [
+        sde_check(raw, f"{path}[{i}]", check, default_currency=default_currency)
+        for i, raw in enumerate(raw_sdes)
+    ]
+    if check.errors:
+        raise InputRejected(check.errors)
+    return [item for item in cleaned if item is not None], check
+
+
+@transaction.atomic
+def engagement_attributes_ingest(
+    *,
+    connector: Connector | None,
+    raw_sdes: list[Any],
+    visitor_id: str | None,
+    now: datetime,
+    conversation_id: str | None = None,
+    occurred_at: datetime | None = None,
+    path: str = "engagementAttributes",
+) -> IngestResult:
+    """Store customer-reported SDEs for a visitor. Raises ``InputRejected`` (nothing stored) for
+    bad input and ``InputNotFound`` for an unknown conversation."""
+    sdes, check = sdes_check(raw_sdes, path=path, now=now)
+    at = occurred_at or now
+    conversation = _named_conversation(conversation_id, visitor_id)
+    if conversation is None and not visitor_id:
+        raise InputRejected([Problem("visitorId", "required", "Give visitorId.")])
+    visitor = _visitor_locked(conversation.visitor.external_id if conversation else visitor_id)
+    if conversation is None:
+        conversation = _conversation_at(visitor, at)
+    agent_id, skill_id = _credit_at(conversation, at)
+    common = {
+        "source": EventSource.SERVER_API,
+        "visitor": visitor,
+        "conversation": conversation,
+        "connector": connector,
+        "agent_id": agent_id,
+        "skill_id": skill_id,
+        "occurred_at": at,
+        "received_at": now,
+    }
+    result = IngestResult(visitor=visitor, conversation=conversation, warnings=check.warnings)
+    _store(sdes, common, result)
+    for attribute_type in sorted({item.type for item in sdes}):
+        # One type at a time, in a fixed order, so concurrent requests lock in the same order.
+        attribute_activity_touch({attribute_type}, at=now)
+    return result
+
+
+def _named_conversation(conversation_id: str | None, visitor_id: str | None):
+    if not conversation_id:
+        return None
+    conversation = (
+        Conversation.objects.select_related("visitor").filter(external_id=conversation_id).first()
+    )
+    if conversation is None:
+        raise InputNotFound([Problem("conversationId", "not_found", "No such conversation.")])
+    if visitor_id and conversation.visitor.external_id != visitor_id:
+        raise InputRejected(
+            [Problem("visitorId", "mismatch", "The conversation belongs to another visitor.")]
+        )
+    return conversation
+
+
+def _visitor_locked(external_id: str) -> Visitor:
+    # The lock serialises requests for one visitor, so merge and replace never lose an update.
+    visitor, _created = Visitor.objects.select_for_update().get_or_create(external_id=external_id)
+    return visitor
+
+
+def _conversation_at(visitor: Visitor, at: datetime) -> Conversation | None:
+    """The visitor's conversation open at ``at`` or ended within 12 hours before it, the most
+    recent one if several."""
+    return (
+        Conversation.objects.filter(visitor=visitor, started_at__lte=at)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=at - ATTACH_AFTER_END))
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def _credit_at(conversation: Conversation | None, at: datetime):
+    """The agent and skill assigned at ``at``: the segment running then (the last one after the
+    end, the first one before the start)."""
+    if conversation is None:
+        return None, None
+    segments = list(Segment.objects.filter(conversation=conversation).order_by("started_at", "pk"))
+    if not segments:
+        return conversation.agent_id, conversation.skill_id
+    current = segments[0]
+    for segment in segments:
+        if segment.started_at <= at:
+            current = segment
+    return current.agent_id, current.skill_id
+
+
+def _store(sdes: list[CleanSde], common: dict[str, Any], result: IngestResult) -> None:
+    """Append new rows; merge into or replace the visitor's row for update/replace types."""
+    keyed = {item.type for item in sdes if CATALOGUE[item.type].repeat_rule != RepeatRule.APPEND}
+    rows = _existing_rows(common["visitor"], keyed) if keyed else {}
+    new, updated = [], {}
+    for index, item in enumerate(sdes):
+        rule = CATALOGUE[item.type].repeat_rule
+        row = rows.get(item.type)
+        if rule == RepeatRule.APPEND or row is None:
+            row = _new_event(item, common)
+            new.append(row)
+            outcome = "created"
+            if rule != RepeatRule.APPEND:
+                rows[item.type] = row
+        else:
+            _refresh(row, item, common, merge=rule == RepeatRule.MERGE)
+            if row.pk is not None:
+                updated[row.pk] = row
+            outcome = "updated" if rule == RepeatRule.MERGE else "replaced"
+        result.stored.append(StoredSde(index, row, outcome))
+    EngagementAttributeEvent.objects.bulk_create(new)
+    if updated:
+        EngagementAttributeEvent.objects.bulk_update(list(updated.values()), UPDATED_FIELDS)
+
+
+def _existing_rows(visitor: Visitor, types: set[str]) -> dict[str, EngagementAttributeEvent]:
+    rows: dict[str, EngagementAttributeEvent] = {}
+    for row in EngagementAttributeEvent.objects.filter(
+        visitor=visitor,
+        source=EventSource.SERVER_API,
+        attribute_type__in=types,
+        retracted_at__isnull=True,
+    ).order_by("-occurred_at", "-pk"):
+        rows.setdefault(row.attribute_type, row)
+    return rows
+
+
+def _new_event(item: CleanSde, common: dict[str, Any]) -> EngagementAttributeEvent:
+    columns = typed_columns(item.type, item.values, currency=item.currency)
+    return EngagementAttributeEvent(
+        attribute_type=item.type, payload=item.payload, **common, **columns
+    )
+
+
+def _refresh(row, item: CleanSde, common: dict[str, Any], *, merge: bool) -> None:
+    row.payload = deep_merge(row.payload, item.payload) if merge else item.payload
+    for name in ("connector", "agent_id", "skill_id", "occurred_at", "received_at"):
+        setattr(row, name, common[name])
+    if common["conversation"] is not None:
+        row.conversation = common["conversation"]
+    if row.pk is not None:
+        row.version += 1
+
+
+def deep_merge(old: Any, new: Any) -> Any:
+    """Objects merge key by key (recursively); anything else sent replaces what was there."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        merged = dict(old)
+        for key, value in new.items():
+            merged[key] = deep_merge(old.get(key), value)
+        return merged
+    return new

@@ -1,0 +1,397 @@
+"""Agent-reported outcomes: submit, correct, amend, retract, and the explicit "No outcome".
+
+Every change is a new version of the event with an ``EventRevision`` (who, when, old -> new,
+reason) and an audit entry. Event rows are locked (``select_for_update``) and compared with the
+version the person saw, so a stale save is refused, never silently applied.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from campaigns.catalogue import CATALOGUE, AttributeType, PropertyKind, ServiceStatus
+from campaigns.models import AccountSettings, AttributeConfig, User
+from campaigns.money import minor_units, parse_money, validate_currency
+from campaigns.selectors.widget_config import enabled_attribute_configs, required_attribute_types
+from campaigns.services.audit import audit_record
+from workspace.models import (
+    AGENT_SOURCES,
+    Conversation,
+    EngagementAttributeEvent,
+    EventRevision,
+    EventSource,
+    NoOutcome,
+)
+from workspace.selectors.access import ActorRole, actor_role, outcome_window, skill_ids_for
+from workspace.services.events import attribute_activity_touch, typed_columns
+
+MONEY_KEYS = {AttributeType.PURCHASE: "total", AttributeType.LEAD: "value"}
+ID_KEYS = {
+    AttributeType.PURCHASE: "orderId",
+    AttributeType.LEAD: "leadId",
+    AttributeType.SERVICE: "serviceId",
+}
+
+
+class ActionRefused(Exception):
+    """The actor may not do this (now). Nothing was saved. ``code`` tells the view how to answer:
+    ``not_found`` (404: not theirs, not enabled), ``forbidden`` (403: theirs to read only) or
+    ``closed`` (409: the window closed or the state changed; show the read-only section)."""
+
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    CLOSED = "closed"
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class StaleVersion(Exception):
+    """Someone changed the event since the person loaded it."""
+
+    def __init__(self, current: EngagementAttributeEvent):
+        super().__init__(f"event {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def event_values(event: EngagementAttributeEvent) -> dict[str, Any]:
+    """The flat property values of an agent-reportable event, read from its typed columns
+    (money quantized to its currency's minor unit, with ``currency``)."""
+    values: dict[str, Any] = {}
+    money_key = MONEY_KEYS.get(event.attribute_type)
+    if money_key and event.amount is not None:
+        places = minor_units(event.currency)
+        values[money_key] = event.amount.quantize(Decimal(1).scaleb(-places))
+        values["currency"] = event.currency
+    id_key = ID_KEYS.get(event.attribute_type)
+    if id_key and event.action_id:
+        values[id_key] = event.action_id
+    if event.topic:
+        values["topic"] = event.topic
+    if event.status is not None:
+        values["status"] = event.status
+    if event.category:
+        values["category"] = event.category
+    return values
+
+
+def json_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def _sde_payload(attribute_type: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The event as a LivePerson SDE, as the API would have received it."""
+    flat = json_values(values)
+    if attribute_type == AttributeType.PURCHASE:
+        return {"type": attribute_type, **flat}
+    return {"type": attribute_type, attribute_type: flat}
+
+
+def clean_values(
+    config: AttributeConfig, values: dict[str, Any], currency: str
+) -> tuple[dict[str, Any], str]:
+    """Keep only the configured fields, validated as the catalogue says (strict money)."""
+    definition = CATALOGUE[config.attribute_type]
+    currency = validate_currency(currency)
+    cleaned: dict[str, Any] = {}
+    for field in config.fields.all():
+        value = values.get(field.property_key)
+        if value in (None, ""):
+            continue
+        prop = definition.property(field.property_key)
+        if prop.kind == PropertyKind.MONEY:
+            value = parse_money(value, currency)
+        elif prop.kind == PropertyKind.STATUS:
+            if int(value) not in ServiceStatus.values:
+                raise ValidationError(_("Choose a status from the list."), code="status")
+            value = int(value)
+        elif len(str(value)) > prop.max_length:
+            raise ValidationError(_("That text is too long."), code="max_length")
+        cleaned[field.property_key] = value
+    if not cleaned:
+        raise ValidationError(_("Fill in at least one field."), code="empty")
+    if any(key in cleaned for key in MONEY_KEYS.values()):
+        cleaned["currency"] = currency
+    return cleaned, currency
+
+
+def _enabled_config(conversation: Conversation, attribute_type: str) -> AttributeConfig:
+    for config in enabled_attribute_configs(skill_ids_for(conversation)):
+        if config.attribute_type == attribute_type:
+            return config
+    raise ActionRefused(_("That outcome is not reported here."), code=ActionRefused.NOT_FOUND)
+
+
+def require_reporter(
+    actor: User, conversation: Conversation, *, now: datetime, reason: str
+) -> ActorRole:
+    """The assigned agent inside the outcome window, or a manager with a reason; else refuse."""
+    role = actor_role(actor, conversation)
+    if role == ActorRole.NONE:
+        raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
+    if role == ActorRole.FORMER:
+        raise ActionRefused(
+            _("This conversation is no longer assigned to you: it is read-only."),
+            code=ActionRefused.FORBIDDEN,
+        )
+    if role == ActorRole.MANAGER:
+        if not reason.strip():
+            raise ValidationError(_("Give a reason for acting on behalf of the agent."))
+        return role
+    window = outcome_window(conversation, account=AccountSettings.load(), now=now)
+    if not window.is_open:
+        when = date_format(localtime(window.closes_at), "SHORT_DATETIME_FORMAT")
+        raise ActionRefused(
+            _("Reporting closed at %(when)s.") % {"when": when}, code=ActionRefused.CLOSED
+        )
+    return role
+
+
+def _locked_conversation(conversation: Conversation) -> Conversation:
+    return (
+        Conversation.objects.select_for_update()
+        .select_related("skill", "agent")
+        .get(pk=conversation.pk)
+    )
+
+
+@transaction.atomic
+def outcome_submit(
+    *,
+    conversation: Conversation,
+    attribute_type: str,
+    values: dict[str, Any],
+    currency: str,
+    actor: User,
+    token: UUID | None,
+    now: datetime,
+    reason: str = "",
+) -> EngagementAttributeEvent:
+    """Report an outcome: as the assigned agent inside the window, or as a manager on behalf.
+    A repeated ``token`` (double click, retry) returns the event the first request made."""
+    conversation = _locked_conversation(conversation)
+    if token is not None:
+        existing = EngagementAttributeEvent.objects.filter(idempotency_token=token).first()
+        if existing is not None and existing.conversation_id == conversation.pk:
+            return existing
+        if existing is not None:
+            raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
+    role = require_reporter(actor, conversation, now=now, reason=reason)
+    config = _enabled_config(conversation, attribute_type)
+    values, currency = clean_values(config, values, currency)
+    event = EngagementAttributeEvent.objects.create(
+        attribute_type=attribute_type,
+        source=EventSource.MANAGER if role == ActorRole.MANAGER else EventSource.AGENT_WIDGET,
+        conversation=conversation,
+        visitor_id=conversation.visitor_id,
+        reported_by=actor,
+        agent_id=conversation.agent_id,
+        skill_id=conversation.skill_id,
+        occurred_at=now,
+        received_at=now,
+        payload=_sde_payload(attribute_type, values),
+        display_names={f.property_key: f.display_name for f in config.fields.all()},
+        idempotency_token=token,
+        **typed_columns(attribute_type, values, currency=currency),
+    )
+    _revision(event, EventRevision.Kind.CREATE, actor, now, None, values, reason)
+    NoOutcome.objects.filter(conversation=conversation, attribute_type=attribute_type).delete()
+    attribute_activity_touch({attribute_type}, at=now)
+    return event
+
+
+def _revision(event, kind, actor, now, before, after, reason) -> EventRevision:
+    revision = EventRevision.objects.create(
+        event=event,
+        version=event.version,
+        kind=kind,
+        changed_by=actor,
+        changed_at=now,
+        before=json_values(before) if before is not None else None,
+        after=json_values(after) if after is not None else None,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=f"outcome.{kind}",
+        obj=event,
+        at=now,
+        before=revision.before,
+        after=revision.after,
+        reason=reason,
+    )
+    return revision
+
+
+def _locked_event(event: EngagementAttributeEvent) -> EngagementAttributeEvent:
+    locked = (
+        EngagementAttributeEvent.objects.select_for_update()
+        .select_related("conversation__skill", "conversation__agent")
+        .get(pk=event.pk)
+    )
+    if locked.source not in AGENT_SOURCES or locked.conversation is None:
+        raise ActionRefused(
+            _("Customer-reported data cannot be changed here."), code=ActionRefused.FORBIDDEN
+        )
+    return locked
+
+
+def _require_editor(
+    event: EngagementAttributeEvent, actor: User, *, manager: bool, now: datetime, reason: str
+) -> None:
+    """Agents change only what they reported, inside the window; managers anything, with a
+    reason. A retracted outcome stays as it is."""
+    role = require_reporter(actor, event.conversation, now=now, reason=reason)
+    if manager != (role == ActorRole.MANAGER):
+        raise ActionRefused(_("You may not change this outcome."), code=ActionRefused.FORBIDDEN)
+    if role == ActorRole.AGENT and event.reported_by_id != actor.pk:
+        raise ActionRefused(
+            _("Only the person who reported an outcome may correct it."),
+            code=ActionRefused.FORBIDDEN,
+        )
+    if event.retracted_at is not None:
+        raise ActionRefused(_("This outcome was retracted."), code=ActionRefused.CLOSED)
+
+
+def _outcome_change(
+    *, event, values, currency, version, actor, reason, now, kind
+) -> EngagementAttributeEvent:
+    manager = kind == EventRevision.Kind.AMEND
+    event = _locked_event(event)
+    _require_editor(event, actor, manager=manager, now=now, reason=reason)
+    config = _enabled_config(event.conversation, event.attribute_type)
+    before = event_values(event)
+    configured = {field.property_key for field in config.fields.all()}
+    kept = {k: v for k, v in before.items() if k not in configured and k != "currency"}
+    cleaned, currency = clean_values(config, values, currency)
+    after = {**kept, **cleaned}
+    if MONEY_KEYS.get(event.attribute_type) in kept:
+        after["currency"] = before["currency"]  # an amount no longer configured keeps its currency
+    currency = after.get("currency", currency)
+    if after == before:  # Decimal("130") == Decimal("130.00"): compare values, not text
+        return event  # nothing changed, or the same save sent twice: no new version
+    if version != event.version:
+        raise StaleVersion(event)
+    for column, value in typed_columns(event.attribute_type, after, currency=currency).items():
+        setattr(event, column, value)
+    names = {f.property_key: f.display_name for f in config.fields.all()}
+    event.display_names = {**event.display_names, **names}
+    event.payload = _sde_payload(event.attribute_type, after)
+    event.version += 1
+    event.save()
+    _revision(event, kind, actor, now, before, after, reason)
+    return event
+
+
+@transaction.atomic
+def outcome_correct(
+    *,
+    event: EngagementAttributeEvent,
+    values: dict[str, Any],
+    currency: str,
+    version: int,
+    actor: User,
+    now: datetime,
+    reason: str = "",
+) -> EngagementAttributeEvent:
+    """The reporting agent corrects their outcome while the window is open."""
+    return _outcome_change(
+        event=event,
+        values=values,
+        currency=currency,
+        version=version,
+        actor=actor,
+        reason=reason,
+        now=now,
+        kind=EventRevision.Kind.CORRECT,
+    )
+
+
+@transaction.atomic
+def outcome_amend(
+    *,
+    event: EngagementAttributeEvent,
+    values: dict[str, Any],
+    currency: str,
+    version: int,
+    actor: User,
+    reason: str,
+    now: datetime,
+) -> EngagementAttributeEvent:
+    """An agent manager (or admin) amends an outcome at any time, with a reason. The credit
+    stays with the agent who was assigned when it was reported."""
+    return _outcome_change(
+        event=event,
+        values=values,
+        currency=currency,
+        version=version,
+        actor=actor,
+        reason=reason,
+        now=now,
+        kind=EventRevision.Kind.AMEND,
+    )
+
+
+@transaction.atomic
+def outcome_retract(
+    *, event: EngagementAttributeEvent, version: int, actor: User, reason: str, now: datetime
+) -> EngagementAttributeEvent:
+    """Withdraw an outcome reported in error. It stays in the history and leaves the reports."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the outcome is retracted."))
+    event = _locked_event(event)
+    if event.retracted_at is not None:
+        return event  # retracted already (a second click): nothing more to do
+    role = actor_role(actor, event.conversation)
+    _require_editor(event, actor, manager=role == ActorRole.MANAGER, now=now, reason=reason)
+    if version != event.version:
+        raise StaleVersion(event)
+    before = event_values(event)
+    event.retracted_at, event.retract_reason = now, reason
+    event.version += 1
+    event.save(update_fields=["retracted_at", "retract_reason", "version"])
+    _revision(event, EventRevision.Kind.RETRACT, actor, now, before, None, reason)
+    return event
+
+
+@transaction.atomic
+def no_outcome_choose(
+    *, conversation: Conversation, attribute_type: str, actor: User, now: datetime, reason: str = ""
+) -> NoOutcome:
+    """Say explicitly that a required outcome did not happen, so the conversation may close."""
+    conversation = _locked_conversation(conversation)
+    require_reporter(actor, conversation, now=now, reason=reason)
+    if attribute_type not in required_attribute_types(skill_ids_for(conversation)):
+        raise ActionRefused(_("That outcome is not required here."), code=ActionRefused.NOT_FOUND)
+    reported = EngagementAttributeEvent.objects.filter(
+        conversation=conversation,
+        attribute_type=attribute_type,
+        source__in=AGENT_SOURCES,
+        retracted_at__isnull=True,
+    )
+    if reported.exists():
+        raise ActionRefused(_("An outcome is already reported."), code=ActionRefused.CLOSED)
+    choice, created = NoOutcome.objects.get_or_create(
+        conversation=conversation,
+        attribute_type=attribute_type,
+        defaults={"chosen_by": actor, "chosen_at": now},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="outcome.no_outcome",
+            obj=conversation,
+            at=now,
+            after={"attribute_type": attribute_type},
+            reason=reason,
+        )
+    return choice

@@ -1,0 +1,1 @@
+"""Agent Workspace views: the conversation list and page, and the widget's actions."""
