@@ -117,7 +117,7 @@ class Scope:
         if self.kind == self.TEAM:
             return Q(**{f"{path}agent_group__managers": self.user_id})
         if self.kind == self.SELF:
-            return Q(**{f"{path}pk" if not prefix else prefix: self.user_id})
+            return Q(**{prefix or "pk": self.user_id})
         return Q(pk__in=[])
 
     def groups(self):

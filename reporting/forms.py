@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,14 +35,22 @@ class AgentChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     """The filters of SPEC section 7, read from the URL (GET), so that a report is shareable."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     tz = forms.ChoiceField(label=_("Time zone"), required=False)
     skill = forms.ModelChoiceField(
-        Skill.objects.order_by("name"), label=_("Skill"), required=False, empty_label=_("All skills")
+        Skill.objects.order_by("name"),
+        label=_("Skill"),
+        required=False,
+        empty_label=_("All skills"),
     )
     group = forms.ModelChoiceField(
-        AgentGroup.objects.none(), label=_("Agent group"), required=False, empty_label=_("All groups")
+        AgentGroup.objects.none(),
+        label=_("Agent group"),
+        required=False,
+        empty_label=_("All groups"),
     )
     agent = AgentChoiceField(
         User.objects.none(), label=_("Agent"), required=False, empty_label=_("All agents")
@@ -63,8 +72,16 @@ class ReportFilterForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), required=False, choices=Source.CHOICES)
     by = forms.ChoiceField(label=_("Rows"), required=False, choices=Breakdown.CHOICES)
 
-    def __init__(self, data, *, scope: Scope, account_tz_key: str, own: bool = False):
-        super().__init__(data)
+    def __init__(
+        self,
+        data,
+        *,
+        scope: Scope,
+        account_tz_key: str,
+        own: bool = False,
+        exclude: tuple[str, ...] = (),
+    ):
+        super().__init__(self._with_default_dates(data, account_tz_key))
         self.scope = scope
         self.fields["group"].queryset = scope.groups()
         self.fields["agent"].queryset = scope.agents()
@@ -73,9 +90,23 @@ class ReportFilterForm(forms.Form):
             *time_zone_choices(),
         ]
         self.account_tz_key = account_tz_key
-        if own:
-            for name in ("group", "agent", "by"):
-                del self.fields[name]
+        dropped = set(exclude) | ({"group", "agent", "by"} if own else set())
+        for name in dropped:
+            self.fields.pop(name, None)
+
+    @staticmethod
+    def _with_default_dates(data, account_tz_key: str):
+        """Show the dates a report covers even when the URL names none (the last 30 days)."""
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if data.get("start") or data.get("end"):
+            return data
+        try:
+            tz = time_zone_for(data.get("tz") or account_tz_key)
+        except (KeyError, ValueError):
+            tz = time_zone_for(account_tz_key)
+        default = ReportFilters.default(today=timezone.localdate(timezone=tz))
+        data["start"], data["end"] = default.start.isoformat(), default.end.isoformat()
+        return data
 
     def clean(self):
         cleaned = super().clean()
@@ -122,7 +153,7 @@ class DrillForm(forms.Form):
     measure = forms.ChoiceField(required=False, choices=[(k, k) for k in Measure.SQL])
     currency = forms.CharField(required=False, max_length=3)
     status = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "")] + ServiceStatus.choices
+        required=False, coerce=int, empty_value=None, choices=[("", ""), *ServiceStatus.choices]
     )
     unattributed = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
@@ -136,18 +167,23 @@ class DrillForm(forms.Form):
             unattributed=bool(data.get("unattributed")),
         )
 
-    def page(self) -> int:
+    def page_number(self) -> int:
         return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
 
 
 def report_context(
-    user: User, data, *, now: datetime, own: bool = False
+    user: User, data, *, now: datetime, own: bool = False, exclude: tuple[str, ...] = ()
 ) -> tuple[ReportContext, ReportFilterForm, AccountSettings]:
-    """Scope, filters and account settings for one report request (views and export tasks)."""
+    """Scope, filters and account settings for one report request (views and export tasks).
+    ``exclude`` leaves out filters that do not apply to a report."""
     account, periods = account_report_settings()
     scope = Scope.own(user) if own else Scope.for_reports(user)
     form = ReportFilterForm(
-        data, scope=scope, account_tz_key=account_time_zone_key(account), own=own
+        data,
+        scope=scope,
+        account_tz_key=account_time_zone_key(account),
+        own=own,
+        exclude=exclude,
     )
     context = ReportContext(
         filters=form.filters(),
@@ -164,7 +200,9 @@ class TargetForm(forms.Form):
     """A monthly target for an agent or a group in the person's scope."""
 
     month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput({"type": "month"}, "%Y-%m")
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput({"type": "month"}, "%Y-%m"),
     )
     who = forms.ChoiceField(label=_("Agent or group"))
     goal_type = forms.ChoiceField(label=_("Goal type"), choices=GoalType.choices)

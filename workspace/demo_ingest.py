@@ -81,6 +81,19 @@ def _session_sdes(rng: random.Random, n: int, skill: str) -> list[dict[str, Any]
                 },
             }
         )
+    elif skill == "Tech support":
+        sdes.append({"type": "searchInfo", "keywords": ["app logs me out"]})
+        sdes.append(
+            {
+                "type": "error",
+                "error": {
+                    "contextId": "login",
+                    "code": "E-SESSION",
+                    "message": "Session expired",
+                    "resolved": False,
+                },
+            }
+        )
     else:
         sdes.append({"type": "searchInfo", "keywords": ["reset password"]})
         sdes.append({"type": "personal", "personal": {"firstname": "Sam", "language": "en-US"}})

@@ -120,19 +120,33 @@ def status_boxes_from(formset: forms.BaseFormSet) -> list[tuple[str, int]]:
     ]
 
 
-class CampaignForm(forms.ModelForm):
+class DefaultFlagMixin:
+    """The "default" flag as a plain form field: the model's one-default constraint would refuse
+    it at validation, while the service moves the flag from the previous default."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if "is_default" in self.cleaned_data:
+            self.instance.is_default = self.cleaned_data["is_default"]
+
+
+class CampaignForm(DefaultFlagMixin, forms.ModelForm):
+    is_default = forms.BooleanField(
+        label=_("Default campaign"),
+        required=False,
+        help_text=_("Used for conversations that name no campaign (one per account)."),
+    )
+
     class Meta:
         model = Campaign
-        fields = ["name", "status", "skill", "goal", "is_default"]
-        help_texts = {
-            "skill": _("Conversations of this skill are credited to this campaign."),
-            "is_default": _("Used for conversations that name no campaign (one per account)."),
-        }
+        fields = ["name", "status", "skill", "goal"]
+        help_texts = {"skill": _("Conversations of this skill are credited to this campaign.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill"].empty_label = _("Any skill")
         self.fields["goal"].empty_label = _("Choose a goal")
+        self.fields["is_default"].initial = self.instance.is_default
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

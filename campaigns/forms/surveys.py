@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms.account import WindowMinutesField
+from campaigns.forms.goals import DefaultFlagMixin
 from campaigns.models import CHOICE_KINDS, AgentSurvey, QuestionKind, Skill, SurveyQuestion
 from campaigns.services.surveys import predefined_options
 
@@ -29,15 +30,20 @@ class SkillsField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(DefaultFlagMixin, forms.ModelForm):
     timeout_minutes = WindowMinutesField(
         label=_("Timeout after conversation close"),
         help_text=_("Minutes the agent has to answer after the conversation ends: 0 to 4320."),
     )
+    is_default = forms.BooleanField(
+        label=_("Default survey"),
+        required=False,
+        help_text=_("Used for conversations whose skill has no survey of its own."),
+    )
 
     class Meta:
         model = AgentSurvey
-        fields = ["name", "description", "timeout_minutes", "is_active", "is_default"]
+        fields = ["name", "description", "timeout_minutes", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, owners: dict[int, tuple[int, str]], **kwargs) -> None:
@@ -50,6 +56,7 @@ class SurveyForm(forms.ModelForm):
             widget=forms.CheckboxSelectMultiple,
             help_text=_("A skill belongs to at most one survey."),
         )
+        self.fields["is_default"].initial = self.instance.is_default
         if self.instance.pk:
             self.fields["skills"].initial = sorted(mine)
 

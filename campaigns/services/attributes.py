@@ -56,6 +56,24 @@ def _replace_fields(config: AttributeConfig, fields: list[tuple[str, str]]) -> N
         field.save()
 
 
+def _switch_off(actor: User | None, config: AttributeConfig | None, attribute_type: str):
+    """Only the switch changes: skills and fields stay, so that switching on restores them."""
+    if config is None or not config.submit_by_agent:
+        return config or AttributeConfig(attribute_type=attribute_type)
+    before = attribute_config_snapshot(config)
+    config.submit_by_agent = False
+    config.version += 1
+    config.save(update_fields=["submit_by_agent", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="attribute_config.update",
+        obj=config,
+        before=before,
+        after=attribute_config_snapshot(config),
+    )
+    return config
+
+
 @transaction.atomic
 def attribute_config_save(
     *,
@@ -75,24 +93,18 @@ def attribute_config_save(
     if expected_version is not None and expected_version != (config.version if config else 0):
         raise ConfigConflict(attribute_type)
     if not submit_by_agent:
-        if config is None or not config.submit_by_agent:
-            return config or AttributeConfig(attribute_type=attribute_type)
-        before = attribute_config_snapshot(config)
-        config.submit_by_agent = False
-        config.version += 1
-        config.save(update_fields=["submit_by_agent", "version", "updated_at"])
-    else:
-        skills, fields = list(skills or []), list(fields or [])
-        _validate(attribute_type, skills, fields)
-        before = attribute_config_snapshot(config)
-        if config is None:
-            config = AttributeConfig(attribute_type=attribute_type, version=0)
-        config.submit_by_agent = True
-        config.required_before_close = required_before_close
-        config.version += 1
-        config.save()
-        config.skills.set(skills)
-        _replace_fields(config, fields)
+        return _switch_off(actor, config, attribute_type)
+    skills, fields = list(skills or []), list(fields or [])
+    _validate(attribute_type, skills, fields)
+    before = attribute_config_snapshot(config)
+    if config is None:
+        config = AttributeConfig(attribute_type=attribute_type, version=0)
+    config.submit_by_agent = True
+    config.required_before_close = required_before_close
+    config.version += 1
+    config.save()
+    config.skills.set(skills)
+    _replace_fields(config, fields)
     audit_record(
         actor=actor,
         action="attribute_config.update" if before else "attribute_config.create",

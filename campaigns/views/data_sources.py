@@ -111,6 +111,18 @@ def _attribute_form(request, category: str) -> AttributeConfigForm:
     return AttributeConfigForm(request.POST, definition=definition, skills=skills_for_choice())
 
 
+def _save(request: HttpRequest, form: AttributeConfigForm) -> None:
+    attribute_config_save(
+        actor=request.user,
+        attribute_type=form.definition.type,
+        submit_by_agent=form.cleaned_data["submit_by_agent"],
+        required_before_close=form.cleaned_data["required_before_close"],
+        skills=form.cleaned_data["skill_objects"],
+        fields=form.widget_fields(),
+        expected_version=form.cleaned_data["version"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(CONFIGURE, raise_exception=True)
 def category_configure(request: HttpRequest, category: str) -> HttpResponse:
@@ -131,15 +143,7 @@ def category_configure(request: HttpRequest, category: str) -> HttpResponse:
     if not form.is_valid():
         return _configure_render(request, category, kind, form, status=422)
     try:
-        attribute_config_save(
-            actor=request.user,
-            attribute_type=kind,
-            submit_by_agent=form.cleaned_data["submit_by_agent"],
-            required_before_close=form.cleaned_data["required_before_close"],
-            skills=form.cleaned_data["skill_objects"],
-            fields=form.widget_fields(),
-            expected_version=form.cleaned_data["version"],
-        )
+        _save(request, form)
     except ConfigConflict:
         return _configure_render(request, category, kind, conflict=True, status=409)
     if request.htmx:

@@ -77,9 +77,7 @@ def follow_up_q(context: ReportContext, account: AccountSettings, plan: SurveyPl
     plan = plan or SurveyPlan.load()
     outcomes_open = Q(ended_at__gt=context.now - outcome_window(account))
     survey_pending = plan.required_q() & plan.pending_q(context.now)
-    return Q(ended_at__isnull=False) & (
-        (outcomes_open & missing_required_q()) | survey_pending
-    )
+    return Q(ended_at__isnull=False) & ((outcomes_open & missing_required_q()) | survey_pending)
 
 
 def completeness_rows(context: ReportContext, account: AccountSettings) -> list[CompletenessRow]:
@@ -92,9 +90,7 @@ def completeness_rows(context: ReportContext, account: AccountSettings) -> list[
         .annotate(
             ended=Count("pk"),
             complete=Count("pk", filter=_complete_q()),
-            not_reported=Count(
-                "pk", filter=missing_required_q() & Q(ended_at__lte=closed_before)
-            ),
+            not_reported=Count("pk", filter=missing_required_q() & Q(ended_at__lte=closed_before)),
         )
     )
     by_agent = {item["agent_id"]: item for item in counts}
@@ -110,7 +106,9 @@ def completeness_rows(context: ReportContext, account: AccountSettings) -> list[
 
 
 def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def follow_up_queue(

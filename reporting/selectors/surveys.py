@@ -41,6 +41,11 @@ class SurveyRow:
             return None
         return (Decimal(self.submitted) * 100 / self.offered).quantize(Decimal("0.1"))
 
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        """``(set, number)`` in column order, for links to the conversations behind each."""
+        return [(name, getattr(self, name)) for name in SurveySet.ALL]
+
 
 def survey_conversations(
     context: ReportContext, which: str, plan: SurveyPlan, survey_id: int | None = None
@@ -141,9 +146,9 @@ def answer_distribution(
         .annotate(n=Count("pk"))
     )
     answered = (
-        answers.order_by().values("question_id", *([dim] if dim else [])).annotate(
-            n=Count("response_id", distinct=True)
-        )
+        answers.order_by()
+        .values("question_id", *([dim] if dim else []))
+        .annotate(n=Count("response_id", distinct=True))
     )
     questions = list(survey.questions.prefetch_related("options"))
     cells: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
@@ -167,7 +172,9 @@ def answer_distribution(
                     "key": key,
                     "label": names.get(key, ""),
                     "answered": answered_n,
-                    "counts": [(per.get(o, 0), _percent(per.get(o, 0), answered_n)) for o in options],
+                    "counts": [
+                        (per.get(o, 0), _percent(per.get(o, 0), answered_n)) for o in options
+                    ],
                 }
             )
         distributions.append(dist)
@@ -226,7 +233,8 @@ def free_text_answers(
         question__kind__in=(QuestionKind.FREE_TEXT, QuestionKind.DATE),
     ).exclude(Q(value_text="") & Q(value_date__isnull=True))
     listed = list(
-        answers.select_related("question", "response__conversation__agent")
-        .order_by("-response__submitted_at", "-pk")[:limit]
+        answers.select_related("question", "response__conversation__agent").order_by(
+            "-response__submitted_at", "-pk"
+        )[:limit]
     )
     return listed, answers.count()

@@ -115,17 +115,17 @@ def month_fraction(first: date, last: date, tz, now: datetime) -> Decimal:
 
 def month_actuals(context: ReportContext) -> dict[int, dict]:
     """Per agent: conversions per goal type, value per (goal type, currency), interactions."""
-    query = credits_cte(
-        context.filters, context.periods, default_currency=context.default_currency
-    )
+    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
     where = credit_filters_sql(context.filters, context.scope, query.params)
     sql = f"""{query.sql}
 SELECT cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency,
     SUM(CASE WHEN cr.reached = 1 THEN cr.weight ELSE 0 END) AS conversions,
     SUM(cr.amount_share) AS amount
 FROM credits cr WHERE {where} AND cr.agent_id IS NOT NULL
-GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""
-    actuals: dict = defaultdict(lambda: {"count": defaultdict(Decimal), "value": defaultdict(Decimal)})
+GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""  # noqa: S608 (values are parameters)
+    actuals: dict = defaultdict(
+        lambda: {"count": defaultdict(Decimal), "value": defaultdict(Decimal)}
+    )
     for item in fetch_dicts(sql, query.params):
         per = actuals[item["agent_id"]]
         if item["goal_type"]:
@@ -162,10 +162,14 @@ def attainment_for(
     result = []
     for target in targets:
         agent_ids = members[target.group_id] if target.group_id else [target.agent_id]
-        count = sum((actuals[a]["count"][target.goal_type] for a in agent_ids if a in actuals), Decimal(0))
+        count = sum(
+            (actuals[a]["count"][target.goal_type] for a in agent_ids if a in actuals), Decimal(0)
+        )
         value = None
         if target.value_target is not None:
             key = (target.goal_type, target.currency)
             value = sum((actuals[a]["value"][key] for a in agent_ids if a in actuals), Decimal(0))
         result.append(Attainment(target, as_count(count), value, fraction))
-    return result
+    return sorted(
+        result, key=lambda a: (a.target.group_id is None, a.who.casefold(), a.target.goal_type)
+    )

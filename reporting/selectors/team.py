@@ -1,6 +1,6 @@
 """Reads for the reports home: each agent's recent workload."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
@@ -18,15 +18,21 @@ def agents_in_scope(user: User) -> QuerySet[User]:
     return agents.none()
 
 
-def agent_workload(user: User, *, now: datetime, days: int = 30) -> QuerySet[User]:
-    """Agents in scope with conversations handled (started in the period) and open right now."""
-    since = now - timedelta(days=days)
+def agent_workload(user: User, *, since: datetime, until: datetime) -> QuerySet[User]:
+    """Agents in scope with conversations handled (one of their segments, the conversation
+    started in the period, as the goal tracker counts them) and open right now."""
+    started = Q(
+        segments__conversation__started_at__gte=since,
+        segments__conversation__started_at__lt=until,
+    )
     return (
         agents_in_scope(user)
         .select_related("agent_group")
         .annotate(
-            handled=Count("conversations", filter=Q(conversations__started_at__gte=since)),
-            open_now=Count("conversations", filter=Q(conversations__ended_at__isnull=True)),
+            handled=Count("segments__conversation", filter=started, distinct=True),
+            open_now=Count(
+                "conversations", filter=Q(conversations__ended_at__isnull=True), distinct=True
+            ),
         )
         .order_by("agent_group__name", "username")
     )

@@ -33,10 +33,17 @@ def target_save(*, actor: User, target: Target | None = None, **fields) -> Targe
         raise PermissionDenied
     before = snapshot(target, AUDITED) if target is not None else None
     if target is None:
-        who = {"agent_id": fields["agent_id"]} if fields["agent_id"] else {"group_id": fields["group_id"]}
-        target = Target.objects.filter(
-            month=fields["month"], goal_type=fields["goal_type"], **who
-        ).first() or Target()
+        who = (
+            {"agent_id": fields["agent_id"]}
+            if fields["agent_id"]
+            else {"group_id": fields["group_id"]}
+        )
+        target = (
+            Target.objects.filter(
+                month=fields["month"], goal_type=fields["goal_type"], **who
+            ).first()
+            or Target()
+        )
         before = snapshot(target, AUDITED) if target.pk else None
     for name, value in fields.items():
         setattr(target, name, value)

@@ -29,8 +29,14 @@ def reports_required(view):
     return wrapped
 
 
-def context_for(request: HttpRequest, *, own: bool = False):
-    return report_context(request.user, request.GET, now=timezone.now(), own=own)
+# Filters that mean nothing to a report are left off its form (and ignored if sent).
+NOT_FOR_EVENTS = ("by",)
+NOT_FOR_CONVERSATIONS = ("by", "source")
+DATES_ONLY = ("skill", "group", "agent", "campaign", "goal", "goal_type", "source", "by")
+
+
+def context_for(request: HttpRequest, *, own: bool = False, exclude: tuple[str, ...] = ()):
+    return report_context(request.user, request.GET, now=timezone.now(), own=own, exclude=exclude)
 
 
 def render_report(request: HttpRequest, template: str, context: dict) -> HttpResponse:

@@ -8,17 +8,24 @@ from reporting.forms import DrillForm
 from reporting.selectors.conversations import conversation_page, conversation_set
 from reporting.selectors.duplicates import duplicate_groups
 from reporting.selectors.events import event_page
-from reporting.views.common import context_for, render_report, reports_required
+from reporting.views.common import (
+    DATES_ONLY,
+    NOT_FOR_CONVERSATIONS,
+    NOT_FOR_EVENTS,
+    context_for,
+    render_report,
+    reports_required,
+)
 
 
 @require_GET
 @reports_required
 @vary_on_headers("HX-Request")
 def event_list(request: HttpRequest) -> HttpResponse:
-    context, form, _account = context_for(request)
+    context, form, _account = context_for(request, exclude=NOT_FOR_EVENTS)
     drill_form = DrillForm(request.GET)
     drill = drill_form.drill()
-    events = event_page(context, drill, page=drill_form.page())
+    events = event_page(context, drill, page=drill_form.page_number())
     return render_report(
         request,
         "reporting/event_list.html",
@@ -30,14 +37,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @reports_required
 @vary_on_headers("HX-Request")
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    context, form, _account = context_for(request)
+    context, form, _account = context_for(request, exclude=NOT_FOR_CONVERSATIONS)
     family, which = request.GET.get("family", ""), request.GET.get("set", "")
     survey = request.GET.get("survey", "")
     survey_id = int(survey) if survey.isdigit() else None
     queryset = conversation_set(context, family, which, survey_id=survey_id)
     if queryset is None:
         raise Http404
-    page = conversation_page(queryset, DrillForm(request.GET).page())
+    page = conversation_page(queryset, DrillForm(request.GET).page_number())
     extra = {"family": family, "set": which or None, "survey": survey_id}
     return render_report(
         request,
@@ -50,10 +57,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 @reports_required
 @vary_on_headers("HX-Request")
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    context, form, _account = context_for(request)
+    context, form, _account = context_for(request, exclude=DATES_ONLY)
     conflicts_only = request.GET.get("conflicts") == "1"
     groups, page = duplicate_groups(
-        context, conflicts_only=conflicts_only, page=DrillForm(request.GET).page()
+        context, conflicts_only=conflicts_only, page=DrillForm(request.GET).page_number()
     )
     return render_report(
         request,
@@ -64,5 +71,6 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "page_obj": page,
             "conflicts_only": conflicts_only,
+            "extra": {"conflicts": "1"} if conflicts_only else None,
         },
     )

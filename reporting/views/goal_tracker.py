@@ -15,7 +15,7 @@ from reporting.views.common import context_for, render_report, reports_required
 @vary_on_headers("HX-Request")
 def goal_tracker(request: HttpRequest) -> HttpResponse:
     context, form, _account = context_for(request)
-    page = goal_tracker_page(context, page=DrillForm(request.GET).page())
+    page = goal_tracker_page(context, page=DrillForm(request.GET).page_number())
     return render_report(
         request,
         "reporting/goal_tracker.html",
@@ -29,7 +29,7 @@ def goal_tracker(request: HttpRequest) -> HttpResponse:
 def my_summary(request: HttpRequest) -> HttpResponse:
     """An agent's own outcomes, targets and attainment: the goal tracker scoped to them."""
     context, form, _account = context_for(request, own=True)
-    page = goal_tracker_page(context, page=DrillForm(request.GET).page())
+    page = goal_tracker_page(context, page=DrillForm(request.GET).page_number())
     return render_report(
         request,
         "reporting/my_summary.html",

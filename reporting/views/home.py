@@ -18,7 +18,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "filters": context.filters,
             "tracker": goal_tracker_rows(context),
-            "rows": agent_workload(request.user, now=context.now),
+            "rows": agent_workload(
+                request.user, since=context.filters.start_at, until=context.filters.end_at
+            ),
             "days": 30,
             "policies": context.policies_used(),
         },

@@ -7,14 +7,19 @@ from django.views.decorators.vary import vary_on_headers
 from reporting.selectors.completeness import completeness_rows, follow_up_queue
 from reporting.selectors.obligations import SurveyPlan
 from reporting.selectors.surveys import answer_distribution, free_text_answers, survey_rows
-from reporting.views.common import context_for, render_report, reports_required
+from reporting.views.common import (
+    NOT_FOR_CONVERSATIONS,
+    context_for,
+    render_report,
+    reports_required,
+)
 
 
 @require_GET
 @reports_required
 @vary_on_headers("HX-Request")
 def survey_report(request: HttpRequest) -> HttpResponse:
-    context, form, _account = context_for(request)
+    context, form, _account = context_for(request, exclude=NOT_FOR_CONVERSATIONS)
     plan = SurveyPlan.load()
     wanted = request.GET.get("survey", "")
     survey = next((s for s in plan.surveys if str(s.pk) == wanted), None)
@@ -49,7 +54,7 @@ def survey_report(request: HttpRequest) -> HttpResponse:
 @reports_required
 @vary_on_headers("HX-Request")
 def completeness(request: HttpRequest) -> HttpResponse:
-    context, form, account = context_for(request)
+    context, form, account = context_for(request, exclude=NOT_FOR_CONVERSATIONS)
     queue, queue_count = follow_up_queue(context, account)
     rows = completeness_rows(context, account)
     total = {
@@ -57,6 +62,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
         "complete": sum(r.complete for r in rows),
         "not_reported": sum(r.not_reported for r in rows),
     }
+    total["incomplete"] = total["ended"] - total["complete"]
     return render_report(
         request,
         "reporting/completeness.html",

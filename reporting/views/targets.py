@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reporting.filters import Scope
 from reporting.forms import TargetForm
 from reporting.models import Target
-from reporting.selectors.targets import attainment_for, targets_in_scope
+from reporting.selectors.targets import attainment_for
 from reporting.services.targets import may_set_target, target_delete, target_save
 from reporting.views.common import context_for, reports_required
 

@@ -97,7 +97,7 @@ def test_build_a_survey_and_preview_it(demo, page, login, shot):
     shot("survey-01-library")
 
     page.get_by_role("link", name="Add survey").click()
-    page.get_by_label("Name", exact=True).fill("Billing follow-up")
+    page.get_by_role("textbox", name="Name", exact=True).fill("Billing follow-up")
     page.get_by_label("Timeout after conversation close").fill("90")
     page.get_by_label("Billing", exact=True).check()
     shot("survey-02-new")
@@ -105,22 +105,22 @@ def test_build_a_survey_and_preview_it(demo, page, login, shot):
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit survey Billing follow-up")
 
     page.get_by_role("link", name="Add question").click()
-    page.get_by_label("Question", exact=True).fill("Was the refund explained?")
-    page.get_by_label("Type", exact=True).select_option(label="Single choice")
-    page.get_by_label("Options", exact=True).fill("Yes\nNo\nNot needed")
+    page.get_by_role("textbox", name="Question", exact=True).fill("Was the refund explained?")
+    page.get_by_role("combobox", name="Type", exact=True).select_option(label="Single choice")
+    page.get_by_role("textbox", name="Options", exact=True).fill("Yes\nNo\nNot needed")
     page.get_by_label("Required", exact=True).check()
     shot("survey-03-question")
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Add question").click()
     page.get_by_label("Predefined question").select_option(label="Conversation outcome")
-    expect(page.get_by_label("Options", exact=True)).to_be_hidden()
-    page.get_by_label("Type", exact=True).select_option(label="Dropdown")
+    expect(page.get_by_role("textbox", name="Options", exact=True)).to_be_hidden()
+    page.get_by_role("combobox", name="Type", exact=True).select_option(label="Dropdown")
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Add question").click()
-    page.get_by_label("Question", exact=True).fill("Anything else?")
-    page.get_by_label("Type", exact=True).select_option(label="Free text")
+    page.get_by_role("textbox", name="Question", exact=True).fill("Anything else?")
+    page.get_by_role("combobox", name="Type", exact=True).select_option(label="Free text")
     page.get_by_label("Maximum characters").fill("300")
     page.get_by_role("button", name="Save").click()
 

@@ -34,7 +34,12 @@ def campaign(goal_obj: Goal | None = None, **kwargs) -> Campaign:
 
 
 def conversation(
-    *agents, started: datetime = T0, skill=None, campaign=None, visitor=None, minutes: int = 10,
+    *agents,
+    started: datetime = T0,
+    skill=None,
+    campaign=None,
+    visitor=None,
+    minutes: int = 10,
     ended: bool = True,
 ) -> Conversation:
     """A conversation handled by ``agents`` in turn (one segment each, a minute apart)."""

@@ -62,7 +62,9 @@ class TestClose:
         conversation.refresh_from_db()
         assert conversation.ended_at is None
 
-    def test_reporting_the_outcome_unblocks(self, agent_client, agent, conversation, required_purchase):
+    def test_reporting_the_outcome_unblocks(
+        self, agent_client, agent, conversation, required_purchase
+    ):
         outcome_submit(
             conversation=conversation,
             attribute_type=AttributeType.PURCHASE,

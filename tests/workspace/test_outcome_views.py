@@ -130,7 +130,7 @@ class TestBadInput:
             ("NaN", "USD", "plain number"),
             ("1e9999", "USD", "plain number"),
             ("1_000", "USD", "plain number"),
-            ("１２", "USD", "plain number"),
+            ("\uff11\uff12", "USD", "plain number"),
             ("12.345", "USD", "at most 2 decimals"),
             ("1.5", "JPY", "no decimals"),
             ("99999999999999", "USD", "too large"),

@@ -79,9 +79,7 @@ class TestSubmit:
         assert response.status_code == 302
         assert response["Location"].endswith("#summary-survey")
 
-    def test_required_question_missing_is_an_inline_error(
-        self, agent_client, conversation, survey
-    ):
+    def test_required_question_missing_is_an_inline_error(self, agent_client, conversation, survey):
         data = answers(survey)
         first = survey.questions.all()[0]
         del data[f"survey-q{first.pk}"]
@@ -266,13 +264,16 @@ class TestWindow:
         closes = ended.ended_at + timedelta(minutes=15)
         with pytest.raises(ActionRefused):
             survey_submit(conversation=ended, answers={}, actor=agent, token=None, now=closes)
-        assert survey_submit(
-            conversation=ended,
-            answers={},
-            actor=agent,
-            token=None,
-            now=closes - timedelta(seconds=1),
-        ).survey == survey
+        assert (
+            survey_submit(
+                conversation=ended,
+                answers={},
+                actor=agent,
+                token=None,
+                now=closes - timedelta(seconds=1),
+            ).survey
+            == survey
+        )
 
     def test_skill_override_replaces_the_survey_timeout(self, agent, ended, sales_skill):
         agent_survey(skills=[sales_skill], timeout_minutes=15, questions=[])

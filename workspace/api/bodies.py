@@ -89,6 +89,7 @@ def ingest_envelope(document: Any, query: QueryDict, *, now: datetime) -> Ingest
     if isinstance(document, list):
         values = {name: query[name] for name in QUERY.fields if name in query}
         data = QUERY.clean(values, "", check)
+        json_safe(values, "", check)
         raw_sdes, path = SdeList().clean(document, "", check), ""
     elif isinstance(document, dict):
         data = ENVELOPE.clean(document, "", check)

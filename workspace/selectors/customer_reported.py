@@ -11,7 +11,7 @@ from workspace.selectors.display import (
     format_property,
     property_label,
 )
-from workspace.services.outcomes import event_values
+from workspace.services.outcome_values import event_values
 
 PANEL_LIMIT = 100
 

@@ -42,12 +42,18 @@ from workspace.selectors.survey import (
     survey_responses,
     survey_state,
 )
-from workspace.services.outcomes import event_values
+from workspace.services.outcome_values import event_values
 
 ADD_LABELS = {
     AttributeType.PURCHASE: gettext_lazy("Add another transaction"),
     AttributeType.LEAD: gettext_lazy("Add another lead"),
     AttributeType.SERVICE: gettext_lazy("Add another service activity"),
+}
+
+REPORT_LABELS = {
+    AttributeType.PURCHASE: gettext_lazy("Report a transaction"),
+    AttributeType.LEAD: gettext_lazy("Report a lead"),
+    AttributeType.SERVICE: gettext_lazy("Report a service activity"),
 }
 
 
@@ -86,6 +92,8 @@ class AttributeSection:
 
     @property
     def add_label(self) -> str:
+        if not self.items:
+            return str(REPORT_LABELS.get(self.attribute_type, _("Report")))
         return str(ADD_LABELS.get(self.attribute_type, _("Add another")))
 
     @property
@@ -307,22 +315,31 @@ def _survey_panel(conversation, role, now) -> SurveyPanel | None:
     )
 
 
-def conversation_summary(user: User, conversation: Conversation, *, now: datetime) -> Summary:
+def conversation_summary(
+    user: User,
+    conversation: Conversation,
+    *,
+    now: datetime,
+    parts: tuple[str, ...] = ("outcomes", "survey"),
+) -> Summary:
     """Everything the widget shows to ``user``. ``summary.shown`` is false when neither
-    outcomes nor a survey apply (the page then says nothing about the widget)."""
+    outcomes nor a survey apply (the page then says nothing about the widget). ``parts``
+    limits the reads to the sections a fragment needs."""
     role = actor_role(user, conversation)
     account = AccountSettings.load()
     window = outcome_window(conversation, account=account, now=now)
-    skill_ids = skill_ids_for(conversation)
+    with_outcomes = "outcomes" in parts
     return Summary(
         conversation=conversation,
         user=user,
         role=role,
         account=account,
         window=window,
-        sections=_sections(conversation, role, user, window, skill_ids),
-        outcomes_notice=_outcomes_notice(conversation, role, window),
-        survey=_survey_panel(conversation, role, now),
+        sections=_sections(conversation, role, user, window, skill_ids_for(conversation))
+        if with_outcomes
+        else [],
+        outcomes_notice=_outcomes_notice(conversation, role, window) if with_outcomes else "",
+        survey=_survey_panel(conversation, role, now) if "survey" in parts else None,
     )
 
 

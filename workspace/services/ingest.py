@@ -8,13 +8,14 @@ updated rows bulk-updated.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from campaigns.catalogue import CATALOGUE, RepeatRule
-from campaigns.models import AccountSettings, Connector
+from campaigns.models import AccountSettings, AttributeActivity, Connector
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
 from workspace.services.events import attribute_activity_touch, typed_columns
 from workspace.services.ingest_fields import Check, InputNotFound, InputRejected, Problem
@@ -63,9 +64,7 @@ class IngestResult:
 def sdes_check(raw_sdes: list[Any], *, path: str, now: datetime) -> tuple[list[CleanSde], Check]:
     """Check every SDE, collecting all problems (paths like ``engagementAttributes[2].lead``)."""
     check = Check(now=now)
-    default_currency = ""
-    if any(isinstance(raw, dict) for raw in raw_sdes):
-        default_currency = AccountSettings.load().default_currency
+    default_currency = cache(lambda: AccountSettings.load().default_currency)
     cleaned = [
         sde_check(raw, f"{path}[{i}]", check, default_currency=default_currency)
         for i, raw in enumerate(raw_sdes)
@@ -75,7 +74,7 @@ def sdes_check(raw_sdes: list[Any], *, path: str, now: datetime) -> tuple[list[C
     return [item for item in cleaned if item is not None], check
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the API's transaction a savepoint buys nothing
 def engagement_attributes_ingest(
     *,
     connector: Connector | None,
@@ -109,10 +108,20 @@ def engagement_attributes_ingest(
     }
     result = IngestResult(visitor=visitor, conversation=conversation, warnings=check.warnings)
     _store(sdes, common, result)
-    for attribute_type in sorted({item.type for item in sdes}):
-        # One type at a time, in a fixed order, so concurrent requests lock in the same order.
-        attribute_activity_touch({attribute_type}, at=now)
+    _activity_touch({item.type for item in sdes}, at=now)
     return result
+
+
+def _activity_touch(types: set[str], *, at: datetime) -> None:
+    """The data indicator's last-reported times: one UPDATE for every type in the usual case
+    (rows exist and are older); ``attribute_activity_touch`` for the rest (rows not created yet,
+    or already newer). Last in the transaction, so the rows stay locked only briefly."""
+    touched = AttributeActivity.objects.filter(
+        attribute_type__in=types, last_reported_at__lt=at
+    ).update(last_reported_at=at)
+    if touched < len(types):
+        for attribute_type in sorted(types):
+            attribute_activity_touch({attribute_type}, at=at)
 
 
 def _named_conversation(conversation_id: str | None, visitor_id: str | None):
@@ -132,7 +141,10 @@ def _named_conversation(conversation_id: str | None, visitor_id: str | None):
 
 def _visitor_locked(external_id: str) -> Visitor:
     # The lock serialises requests for one visitor, so merge and replace never lose an update.
-    visitor, _created = Visitor.objects.select_for_update().get_or_create(external_id=external_id)
+    # NO KEY UPDATE: rows that merely reference the visitor (events, conversations) are not held.
+    visitor, _created = Visitor.objects.select_for_update(no_key=True).get_or_create(
+        external_id=external_id
+    )
     return visitor
 
 
@@ -183,8 +195,10 @@ def _store(sdes: list[CleanSde], common: dict[str, Any], result: IngestResult) -
             outcome = "updated" if rule == RepeatRule.MERGE else "replaced"
         result.stored.append(StoredSde(index, row, outcome))
     EngagementAttributeEvent.objects.bulk_create(new)
-    if updated:
-        EngagementAttributeEvent.objects.bulk_update(list(updated.values()), UPDATED_FIELDS)
+    # At most one row per merge/replace type (four types), however many SDEs were sent: plain
+    # UPDATEs cost less than bulk_update's CASE expressions and stay constant in the SDE count.
+    for row in updated.values():
+        row.save(update_fields=UPDATED_FIELDS)
 
 
 def _existing_rows(visitor: Visitor, types: set[str]) -> dict[str, EngagementAttributeEvent]:

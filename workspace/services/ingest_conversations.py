@@ -117,7 +117,7 @@ def conversation_feed(*, raw: Any, now: datetime) -> FeedResult:
     data, check = _checked(raw, now)
     named = _named(data)
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",), no_key=True)
         .select_related("visitor")
         .filter(external_id=data["conversationId"])
         .first()
@@ -143,7 +143,7 @@ def _create(data: dict[str, Any], named: dict[str, Any], now: datetime) -> FeedR
         raise InputRejected([Problem("visitorId", "required", "Needed to create a conversation.")])
     visitor, _new = Visitor.objects.get_or_create(external_id=data["visitorId"])
     started = data.get("startTime") or now
-    conversation, created = Conversation.objects.select_for_update().get_or_create(
+    conversation, created = Conversation.objects.select_for_update(no_key=True).get_or_create(
         external_id=data["conversationId"],
         defaults={
             "visitor": visitor,

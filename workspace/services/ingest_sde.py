@@ -6,8 +6,8 @@ Only ``type`` is mandatory, except where LivePerson makes more mandatory: a cart
 Undocumented fields inside a known type are kept and reported as warnings.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from campaigns.catalogue import AttributeType, ServiceStatus
@@ -291,8 +291,11 @@ def _nested(value: Any, keys: tuple[str, ...]) -> Any:
     return value
 
 
-def sde_check(raw: Any, path: str, check: Check, *, default_currency: str) -> CleanSde | None:
-    """Check one SDE against its type's shape; problems go to ``check``. None when invalid."""
+def sde_check(
+    raw: Any, path: str, check: Check, *, default_currency: Callable[[], str]
+) -> CleanSde | None:
+    """Check one SDE against its type's shape; problems go to ``check``. None when invalid.
+    ``default_currency`` is called only for money sent without a currency."""
     before = len(check.errors)
     kind = raw.get(TYPE_FIELD) if isinstance(raw, dict) else None
     shape = SHAPES.get(kind) if isinstance(kind, str) else None
@@ -305,16 +308,14 @@ def sde_check(raw: Any, path: str, check: Check, *, default_currency: str) -> Cl
         check.error(join(path, TYPE_FIELD), problem, f"Use one of the SDE types: {listing}.")
         return None
     sent = _nested(raw, shape.currency_at) if shape.currency_at else None
-    currency = sent.upper() if isinstance(sent, str) else default_currency
-    check.currency = currency
+    if isinstance(sent, str):
+        currency = sent.upper()
+    else:
+        currency = default_currency() if shape.currency_at else ""
+    check.currency = currency or None
     cleaned = shape.shape.clean(raw, path, check)
     payload = json_safe(raw, path, check)
     if len(check.errors) > before or cleaned is INVALID:
         return None
     values = _nested(cleaned, shape.values_at) if shape.values_at is not None else {}
     return CleanSde(shape.type, payload, values or {}, currency)
-
-
-def money_value(values: dict[str, Any], key: str) -> Decimal | None:
-    value = values.get(key)
-    return value if isinstance(value, Decimal) else None

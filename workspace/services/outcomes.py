@@ -6,7 +6,6 @@ version the person saw, so a stale save is refused, never silently applied.
 """
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -16,9 +15,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from campaigns.catalogue import CATALOGUE, AttributeType, PropertyKind, ServiceStatus
 from campaigns.models import AccountSettings, AttributeConfig, User
-from campaigns.money import minor_units, parse_money, validate_currency
 from campaigns.selectors.widget_config import enabled_attribute_configs, required_attribute_types
 from campaigns.services.audit import audit_record
 from workspace.models import (
@@ -31,13 +28,13 @@ from workspace.models import (
 )
 from workspace.selectors.access import ActorRole, actor_role, outcome_window, skill_ids_for
 from workspace.services.events import attribute_activity_touch, typed_columns
-
-MONEY_KEYS = {AttributeType.PURCHASE: "total", AttributeType.LEAD: "value"}
-ID_KEYS = {
-    AttributeType.PURCHASE: "orderId",
-    AttributeType.LEAD: "leadId",
-    AttributeType.SERVICE: "serviceId",
-}
+from workspace.services.outcome_values import (
+    MONEY_KEYS,
+    clean_values,
+    event_values,
+    json_values,
+    sde_payload,
+)
 
 
 class ActionRefused(Exception):
@@ -61,67 +58,6 @@ class StaleVersion(Exception):
     def __init__(self, current: EngagementAttributeEvent):
         super().__init__(f"event {current.pk} is at version {current.version}")
         self.current = current
-
-
-def event_values(event: EngagementAttributeEvent) -> dict[str, Any]:
-    """The flat property values of an agent-reportable event, read from its typed columns
-    (money quantized to its currency's minor unit, with ``currency``)."""
-    values: dict[str, Any] = {}
-    money_key = MONEY_KEYS.get(event.attribute_type)
-    if money_key and event.amount is not None:
-        places = minor_units(event.currency)
-        values[money_key] = event.amount.quantize(Decimal(1).scaleb(-places))
-        values["currency"] = event.currency
-    id_key = ID_KEYS.get(event.attribute_type)
-    if id_key and event.action_id:
-        values[id_key] = event.action_id
-    if event.topic:
-        values["topic"] = event.topic
-    if event.status is not None:
-        values["status"] = event.status
-    if event.category:
-        values["category"] = event.category
-    return values
-
-
-def json_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
-
-
-def _sde_payload(attribute_type: str, values: dict[str, Any]) -> dict[str, Any]:
-    """The event as a LivePerson SDE, as the API would have received it."""
-    flat = json_values(values)
-    if attribute_type == AttributeType.PURCHASE:
-        return {"type": attribute_type, **flat}
-    return {"type": attribute_type, attribute_type: flat}
-
-
-def clean_values(
-    config: AttributeConfig, values: dict[str, Any], currency: str
-) -> tuple[dict[str, Any], str]:
-    """Keep only the configured fields, validated as the catalogue says (strict money)."""
-    definition = CATALOGUE[config.attribute_type]
-    currency = validate_currency(currency)
-    cleaned: dict[str, Any] = {}
-    for field in config.fields.all():
-        value = values.get(field.property_key)
-        if value in (None, ""):
-            continue
-        prop = definition.property(field.property_key)
-        if prop.kind == PropertyKind.MONEY:
-            value = parse_money(value, currency)
-        elif prop.kind == PropertyKind.STATUS:
-            if int(value) not in ServiceStatus.values:
-                raise ValidationError(_("Choose a status from the list."), code="status")
-            value = int(value)
-        elif len(str(value)) > prop.max_length:
-            raise ValidationError(_("That text is too long."), code="max_length")
-        cleaned[field.property_key] = value
-    if not cleaned:
-        raise ValidationError(_("Fill in at least one field."), code="empty")
-    if any(key in cleaned for key in MONEY_KEYS.values()):
-        cleaned["currency"] = currency
-    return cleaned, currency
 
 
 def _enabled_config(conversation: Conversation, attribute_type: str) -> AttributeConfig:
@@ -158,10 +94,21 @@ def require_reporter(
 
 def _locked_conversation(conversation: Conversation) -> Conversation:
     return (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("skill", "agent")
         .get(pk=conversation.pk)
     )
+
+
+def _replayed(token: UUID | None, conversation: Conversation) -> EngagementAttributeEvent | None:
+    """The event a first request with ``token`` made (the conversation row is locked, so two
+    requests with one token cannot both get past this)."""
+    if token is None:
+        return None
+    existing = EngagementAttributeEvent.objects.filter(idempotency_token=token).first()
+    if existing is not None and existing.conversation_id != conversation.pk:
+        raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
+    return existing
 
 
 @transaction.atomic
@@ -179,12 +126,8 @@ def outcome_submit(
     """Report an outcome: as the assigned agent inside the window, or as a manager on behalf.
     A repeated ``token`` (double click, retry) returns the event the first request made."""
     conversation = _locked_conversation(conversation)
-    if token is not None:
-        existing = EngagementAttributeEvent.objects.filter(idempotency_token=token).first()
-        if existing is not None and existing.conversation_id == conversation.pk:
-            return existing
-        if existing is not None:
-            raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
+    if (existing := _replayed(token, conversation)) is not None:
+        return existing
     role = require_reporter(actor, conversation, now=now, reason=reason)
     config = _enabled_config(conversation, attribute_type)
     values, currency = clean_values(config, values, currency)
@@ -198,7 +141,7 @@ def outcome_submit(
         skill_id=conversation.skill_id,
         occurred_at=now,
         received_at=now,
-        payload=_sde_payload(attribute_type, values),
+        payload=sde_payload(attribute_type, values),
         display_names={f.property_key: f.display_name for f in config.fields.all()},
         idempotency_token=token,
         **typed_columns(attribute_type, values, currency=currency),
@@ -234,7 +177,7 @@ def _revision(event, kind, actor, now, before, after, reason) -> EventRevision:
 
 def _locked_event(event: EngagementAttributeEvent) -> EngagementAttributeEvent:
     locked = (
-        EngagementAttributeEvent.objects.select_for_update()
+        EngagementAttributeEvent.objects.select_for_update(of=("self",))
         .select_related("conversation__skill", "conversation__agent")
         .get(pk=event.pk)
     )
@@ -285,7 +228,7 @@ def _outcome_change(
         setattr(event, column, value)
     names = {f.property_key: f.display_name for f in config.fields.all()}
     event.display_names = {**event.display_names, **names}
-    event.payload = _sde_payload(event.attribute_type, after)
+    event.payload = sde_payload(event.attribute_type, after)
     event.version += 1
     event.save()
     _revision(event, kind, actor, now, before, after, reason)

@@ -60,7 +60,7 @@ def _require_surveyor(
 
 def _context(conversation: Conversation) -> tuple[Conversation, AgentSurvey]:
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("skill", "agent")
         .get(pk=conversation.pk)
     )
@@ -126,6 +126,20 @@ def survey_answer_rows(survey: AgentSurvey, answers: dict[int, Any]) -> list[Sur
     return rows
 
 
+def _response_create(conversation, survey, status, actor, role, reason, now, token):
+    return SurveyResponse.objects.create(
+        conversation=conversation,
+        survey=survey,
+        status=status,
+        submitted_by=actor,
+        agent_id=conversation.agent_id,
+        on_behalf=role == ActorRole.MANAGER,
+        reason=reason,
+        submitted_at=now,
+        idempotency_token=token,
+    )
+
+
 @transaction.atomic
 def survey_submit(
     *,
@@ -153,16 +167,8 @@ def survey_submit(
     if seen is not None and seen != len(responses):
         raise StaleSurvey(responses[0] if responses else None)
     rows = survey_answer_rows(survey, answers)
-    response = SurveyResponse.objects.create(
-        conversation=conversation,
-        survey=survey,
-        status=SurveyResponse.Status.SUBMITTED,
-        submitted_by=actor,
-        agent_id=conversation.agent_id,
-        on_behalf=role == ActorRole.MANAGER,
-        reason=reason,
-        submitted_at=now,
-        idempotency_token=token,
+    response = _response_create(
+        conversation, survey, SurveyResponse.Status.SUBMITTED, actor, role, reason, now, token
     )
     for row in rows:
         row.response = response
@@ -196,16 +202,8 @@ def survey_dismiss(
         return responses[0]
     if responses:
         raise ActionRefused(_("The survey was already submitted."), code=ActionRefused.CLOSED)
-    response = SurveyResponse.objects.create(
-        conversation=conversation,
-        survey=survey,
-        status=SurveyResponse.Status.DISMISSED,
-        submitted_by=actor,
-        agent_id=conversation.agent_id,
-        on_behalf=role == ActorRole.MANAGER,
-        reason=reason,
-        submitted_at=now,
-        idempotency_token=token,
+    response = _response_create(
+        conversation, survey, SurveyResponse.Status.DISMISSED, actor, role, reason, now, token
     )
     audit_record(actor=actor, action="survey.dismiss", obj=response, at=now, reason=reason)
     return response

@@ -25,6 +25,12 @@ from workspace.views.widget_forms import forms_attach
 
 DETAIL = "workspace/conversation_detail.html"
 PARTIALS = ("transcript", "summary-outcomes", "summary-survey")
+ALL_PARTS = ("outcomes", "survey")
+# What each widget fragment reads.
+FRAGMENT_PARTS = {
+    "summary-outcomes": ("outcomes",),
+    "summary-survey": ("survey",),
+}
 Bound = tuple[tuple[str, Any], Form] | None
 
 
@@ -40,7 +46,13 @@ def render_conversation(
 ) -> HttpResponse:
     """The page, or with htmx the ``partial`` fragment only. ``bound`` is a form with what the
     person typed (kept on errors); ``alert`` is ``(level, message)`` for that section."""
-    summary = conversation_summary(request.user, conversation, now=now)
+    fragment = partial if request.htmx else None
+    if fragment == "transcript":  # polled every few seconds: the messages and nothing else
+        context = {"conversation": conversation, "messages_list": transcript(conversation)}
+        return render(request, f"{DETAIL}#transcript", context)
+    summary = conversation_summary(
+        request.user, conversation, now=now, parts=FRAGMENT_PARTS.get(fragment, ALL_PARTS)
+    )
     forms_attach(summary, bound=bound)
     context: dict[str, Any] = {
         "nav_section": "workspace",
@@ -49,8 +61,8 @@ def render_conversation(
         "alert": alert,
         "alert_for": partial,
     }
-    if partial and request.htmx:
-        return render(request, f"{DETAIL}#{partial}", context, status=status)
+    if fragment:
+        return render(request, f"{DETAIL}#{fragment}", context, status=status)
     context.update(_page_context(request, conversation, summary, bound))
     return render(request, DETAIL, context, status=status)
 
@@ -104,23 +116,8 @@ def save_or_render(
             save()
         except ValidationError as error:
             form.add_error(None, error)
-        except ActionRefused as refused:
-            if refused.code == ActionRefused.NOT_FOUND:
-                raise Http404 from refused
-            if refused.code == ActionRefused.FORBIDDEN:
-                raise PermissionDenied(refused.message) from refused
-            alert = ("error", refused.message + " " + _("Nothing was saved."))
-            return render_conversation(
-                request, conversation, now=now, partial=partial, status=409, alert=alert
-            )
-        except (StaleVersion, StaleSurvey):
-            alert = (
-                "error",
-                _(
-                    "Someone else changed this while you were editing. The current "
-                    "values are shown below; your changes were not saved."
-                ),
-            )
+        except (ActionRefused, StaleVersion, StaleSurvey) as refused:
+            alert = _refusal_alert(refused)
             return render_conversation(
                 request, conversation, now=now, partial=partial, status=409, alert=alert
             )
@@ -129,3 +126,18 @@ def save_or_render(
     return render_conversation(
         request, conversation, now=now, partial=partial, bound=(key, form), status=422
     )
+
+
+def _refusal_alert(refused: Exception) -> tuple[str, str]:
+    """404 and 403 for what is not theirs; else the message for a 409 with current values."""
+    if isinstance(refused, ActionRefused):
+        if refused.code == ActionRefused.NOT_FOUND:
+            raise Http404 from refused
+        if refused.code == ActionRefused.FORBIDDEN:
+            raise PermissionDenied(refused.message) from refused
+        return ("error", refused.message + " " + _("Nothing was saved."))
+    message = _(
+        "Someone else changed this while you were editing. The current values are shown "
+        "below; your changes were not saved."
+    )
+    return ("error", message)

@@ -7,7 +7,7 @@ from django.forms import Form
 from workspace.forms.outcomes import OutcomeForm, ReasonForm, RetractForm, money_text
 from workspace.forms.surveys import SurveyForm
 from workspace.selectors.summary import AttributeSection, Summary, SurveyPanel, survey_choices
-from workspace.services.outcomes import MONEY_KEYS
+from workspace.services.outcome_values import MONEY_KEYS
 
 
 def outcome_form(summary: Summary, section: AttributeSection, **kwargs: Any) -> OutcomeForm:

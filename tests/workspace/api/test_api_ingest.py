@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from campaigns.models import AttributeActivity, Connector
 from tests.factories import AgentFactory, ConversationFactory, SkillFactory, VisitorFactory
@@ -205,6 +206,13 @@ def test_bare_array_errors_name_their_index(api_client, api_key, now):
     response = post_json(api_client, INGEST, bad, key=api_key, query="visitorId=v-bare")
     assert response.status_code == 400
     assert [e["path"] for e in response.json()["errors"]] == ["[1].lead.value"]
+    assert not EngagementAttributeEvent.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["", "visitorId=", "visitorId=a%00b", "conversationId=c-9"])
+def test_bare_array_with_a_bad_query_is_refused(api_client, api_key, now, query):
+    response = post_json(api_client, INGEST, [PUBLISHED["lead"]], key=api_key, query=query)
+    assert response.status_code in (400, 404)
     assert not EngagementAttributeEvent.objects.exists()
 
 
@@ -438,3 +446,18 @@ def test_query_count_is_constant_in_the_number_of_sdes(
     with django_assert_num_queries(len(one.captured_queries)):
         post(10)
     assert EngagementAttributeEvent.objects.filter(attribute_type="purchase").count() == 12
+
+
+def test_posted_sdes_show_read_only_on_the_conversation_page(
+    api_client, api_key, agent, agent_client, sales_skill, now
+):
+    conversation = ConversationFactory(
+        external_id="c-page", agent=agent, skill=sales_skill, started_at=now - timedelta(minutes=5)
+    )
+    sdes = [PUBLISHED["purchase"], PUBLISHED["ctmrinfo"], PUBLISHED["searchInfo"]]
+    body = {"conversationId": "c-page", "engagementAttributes": sdes}
+    assert post_json(api_client, INGEST, body, key=api_key).status_code == 201
+    html = agent_client.get(reverse("workspace:conversation-detail", args=[conversation.pk]))
+    text = html.content.decode()
+    for shown in ("Customer-reported data", "DRV1534XC", "138766AC", "Reset password", "Website"):
+        assert shown in text

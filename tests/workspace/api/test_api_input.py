@@ -6,6 +6,8 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Connector
@@ -311,6 +313,16 @@ def test_idempotency_key_replays_the_first_answer(api_client, api_key, now):
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert EngagementAttributeEvent.objects.count() == 1
+
+
+def test_replay_does_not_run_the_request_again(api_client, api_key, now):
+    post_json(api_client, INGEST, envelope(LEAD), key=api_key, HTTP_IDEMPOTENCY_KEY="k-1")
+    with CaptureQueriesContext(connection) as queries:
+        again = post_json(
+            api_client, INGEST, envelope(LEAD), key=api_key, HTTP_IDEMPOTENCY_KEY="k-1"
+        )
+    assert again.status_code == 201
+    assert not [q for q in queries.captured_queries if "engagementattributeevent" in q["sql"]]
 
 
 def test_idempotency_key_with_another_body_is_422(api_client, api_key, now):
