@@ -19,7 +19,32 @@ admin.site.register(models.Skill)
 admin.site.register(models.AgentGroup)
 admin.site.register(models.Campaign)
 admin.site.register(models.Goal)
-admin.site.register(models.AgentSurvey)
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = models.SurveyQuestion
+    extra = 0
+    fields = ("position", "text", "kind", "predefined", "required", "max_chars")
+
+
+@admin.register(models.AgentSurvey)
+class AgentSurveyAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "is_default", "timeout_minutes")
+    inlines = [SurveyQuestionInline]
+
+
+class AttributeFieldInline(admin.TabularInline):
+    model = models.AttributeField
+    extra = 0
+
+
+@admin.register(models.AttributeConfig)
+class AttributeConfigAdmin(admin.ModelAdmin):
+    list_display = ("attribute_type", "submit_by_agent", "required_before_close", "version")
+    filter_horizontal = ("skills",)
+    inlines = [AttributeFieldInline]
+
+
 admin.site.register(models.AccountSettings)
 admin.site.register(models.AttributionPolicy)
 

@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import AccountSettings, AgentGroup, User
 
 DEFAULT_DAYS = 30
+# A skill, campaign or goal filter of ``NONE`` selects rows without one ("none" in the URL),
+# so that a row such as "No skill" drills down to exactly its own events.
+NONE = 0
+NONE_PARAM = "none"
 OFFSET = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
 
 
@@ -181,15 +185,19 @@ class ReportFilters:
 
     def params(self) -> dict[str, str]:
         """The filters as URL parameters (defaults left out), for links and exports."""
+
+        def key(value):
+            return NONE_PARAM if value == NONE else value
+
         values = {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "tz": "" if self.tz_is_default else self.tz_key,
-            "skill": self.skill_id,
+            "skill": key(self.skill_id),
             "group": self.group_id,
             "agent": self.agent_id,
-            "campaign": self.campaign_id,
-            "goal": self.goal_id,
+            "campaign": key(self.campaign_id),
+            "goal": key(self.goal_id),
             "goal_type": self.goal_type,
             "source": self.source,
             "by": self.by,

@@ -12,6 +12,8 @@ from campaigns.catalogue import ServiceStatus
 from campaigns.models import AccountSettings, AgentGroup, Campaign, Goal, GoalType, Skill, User
 from campaigns.money import currency_choices, parse_money, validate_currency
 from reporting.filters import (
+    NONE,
+    NONE_PARAM,
     Breakdown,
     ReportFilters,
     Scope,
@@ -27,6 +29,27 @@ from reporting.selectors.events import Drill, Measure
 MAX_DAYS = 400
 
 
+class OrNoneChoiceField(forms.ModelChoiceField):
+    """A model choice that also accepts "none": rows without one (see ``filters.NONE``)."""
+
+    def to_python(self, value):
+        if value == NONE_PARAM:
+            return NONE_PARAM
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != NONE_PARAM:
+            super().validate(value)
+
+    def offer_none(self, label) -> None:
+        """List "none" as a choice, after "all" (one query, as rendering the list would)."""
+        self.choices = [
+            ("", self.empty_label),
+            (NONE_PARAM, label),
+            *((obj.pk, str(obj)) for obj in self.queryset),
+        ]
+
+
 class AgentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
@@ -40,7 +63,7 @@ class ReportFilterForm(forms.Form):
     )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     tz = forms.ChoiceField(label=_("Time zone"), required=False)
-    skill = forms.ModelChoiceField(
+    skill = OrNoneChoiceField(
         Skill.objects.order_by("name"),
         label=_("Skill"),
         required=False,
@@ -55,13 +78,13 @@ class ReportFilterForm(forms.Form):
     agent = AgentChoiceField(
         User.objects.none(), label=_("Agent"), required=False, empty_label=_("All agents")
     )
-    campaign = forms.ModelChoiceField(
+    campaign = OrNoneChoiceField(
         Campaign.objects.order_by("name"),
         label=_("Campaign"),
         required=False,
         empty_label=_("All campaigns"),
     )
-    goal = forms.ModelChoiceField(
+    goal = OrNoneChoiceField(
         Goal.objects.order_by("name"), required=False, widget=forms.HiddenInput
     )
     goal_type = forms.ChoiceField(
@@ -90,6 +113,8 @@ class ReportFilterForm(forms.Form):
             *time_zone_choices(),
         ]
         self.account_tz_key = account_tz_key
+        self.fields["skill"].offer_none(_("No skill"))
+        self.fields["campaign"].offer_none(_("No campaign"))
         dropped = set(exclude) | ({"group", "agent", "by"} if own else set())
         for name in dropped:
             self.fields.pop(name, None)
@@ -129,7 +154,13 @@ class ReportFilterForm(forms.Form):
             data["end"] - timedelta(days=29) if data.get("end") else default.start
         )
         end = data.get("end") or max(start, default.end)
-        pk = lambda name: data[name].pk if data.get(name) else None  # noqa: E731
+
+        def pk(name: str) -> int | None:
+            value = data.get(name)
+            if value == NONE_PARAM:
+                return NONE
+            return value.pk if value else None
+
         return ReportFilters(
             start=start,
             end=end,

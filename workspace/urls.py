@@ -1,14 +1,15 @@
 from django.urls import path
 
+from workspace import views
 from workspace.views import conversations, outcomes, surveys
 
 app_name = "workspace"
 
 urlpatterns = [
-    path("", conversations.conversation_list, name="conversation-list"),
+    path("", views.conversation_list, name="conversation-list"),
     path(
         "conversations/<int:pk>/",
-        conversations.conversation_detail,
+        views.conversation_detail,
         name="conversation-detail",
     ),
     path(

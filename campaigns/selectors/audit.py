@@ -20,13 +20,20 @@ class Change:
     after: Any
 
 
+def _shown(value: Any) -> Any:
+    """Lists (skills, fields, options) read as "a, b, c" rather than Python's repr."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return value
+
+
 def audit_changes(entry: AuditEntry) -> list[Change]:
     """The fields that differ between ``before`` and ``after`` (all of them for a create or
     a delete), in a stable order."""
     before, after = entry.before or {}, entry.after or {}
     names = list(dict.fromkeys([*before, *after]))
     return [
-        Change(name, before.get(name), after.get(name))
+        Change(name, _shown(before.get(name)), _shown(after.get(name)))
         for name in names
         if before.get(name) != after.get(name) or not (entry.before and entry.after)
     ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.catalogue import CATALOGUE, DataCategory
 from campaigns.forms.attributes import AttributeConfigForm
@@ -36,6 +37,7 @@ def _integrations(request, form=None, new_key=None, status: int = 200) -> HttpRe
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @permission_required(CONFIGURE, raise_exception=True)
 def data_sources(request: HttpRequest) -> HttpResponse:
     # A new key travels through the session for one page view only (never in a cookie).

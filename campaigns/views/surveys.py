@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.forms.surveys import PredefinedListsForm, QuestionForm, SurveyForm
 from campaigns.models import AccountSettings, AgentSurvey, SurveyQuestion
@@ -31,6 +32,7 @@ def _survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 @permission_required(CONFIGURE, raise_exception=True)
 def survey_list(request: HttpRequest) -> HttpResponse:
     return _survey_list(request)

@@ -24,8 +24,8 @@ def handled_conversations(context: ReportContext, *, interactions: bool = False)
     (the same set the goal tracker's "Conversations handled" counts)."""
     f = context.filters
     segment = Segment.objects.filter(agent_filters_q(context), conversation=OuterRef("pk"))
-    if f.skill_id:
-        segment = segment.filter(skill=f.skill_id)
+    if f.skill_id is not None:
+        segment = segment.filter(skill=f.skill_id or None)
     filters = f
     if interactions:
         if f.goal_type not in ("", GoalType.INTERACT):

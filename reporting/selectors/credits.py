@@ -27,7 +27,7 @@ from django.db import connection
 from campaigns.catalogue import AttributeType
 from campaigns.models import AttributionModel, Campaign, Goal, ServiceStatusBox, User
 from reporting.attribution import MAX_WINDOW_DAYS, PolicyPeriod
-from reporting.filters import ReportFilters, Scope, Source
+from reporting.filters import NONE, ReportFilters, Scope, Source
 from workspace.models import AGENT_SOURCES, Conversation, EngagementAttributeEvent, Segment
 
 GOAL_TYPES = (AttributeType.PURCHASE, AttributeType.LEAD, AttributeType.SERVICE)
@@ -248,12 +248,15 @@ def credit_filters_sql(filters: ReportFilters, scope: Scope, p: Params, alias: s
     if filters.group_id:
         members = f"SELECT u.id FROM {USERS} u WHERE u.agent_group_id = {p(filters.group_id)}"  # noqa: S608 (values are parameters)
         conditions.append(f"{agent} IN ({members})")
-    if filters.skill_id:
-        conditions.append(f"{alias}.skill_id = {p(filters.skill_id)}")
-    if filters.campaign_id:
-        conditions.append(f"{alias}.campaign_id = {p(filters.campaign_id)}")
-    if filters.goal_id:
-        conditions.append(f"{alias}.goal_id = {p(filters.goal_id)}")
+    for column, value in (
+        ("skill_id", filters.skill_id),
+        ("campaign_id", filters.campaign_id),
+        ("goal_id", filters.goal_id),
+    ):
+        if value == NONE:
+            conditions.append(f"{alias}.{column} IS NULL")
+        elif value is not None:
+            conditions.append(f"{alias}.{column} = {p(value)}")
     if filters.goal_type:
         conditions.append(f"{alias}.goal_type = {p(filters.goal_type)}")
     return " AND ".join(conditions)

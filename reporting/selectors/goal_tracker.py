@@ -199,8 +199,8 @@ def _add_idle_agents(context: ReportContext, rows: dict, sub: str | None) -> Non
         agents = agents.filter(pk=f.agent_id)
     if f.group_id:
         agents = agents.filter(agent_group=f.group_id)
-    if f.skill_id:
-        agents = agents.filter(skills=f.skill_id)
+    if f.skill_id is not None:
+        agents = agents.filter(skills=f.skill_id) if f.skill_id else agents.none()
     for user in agents.only("pk", "first_name", "last_name", "username"):
         rows.setdefault((user.pk, None), TrackerRow(agent_id=user.pk, agent_name=user.display_name))
 

@@ -20,7 +20,7 @@ from campaigns.models import (
     Skill,
     SurveyQuestion,
 )
-from reporting.filters import ReportFilters
+from reporting.filters import NONE, ReportFilters
 from reporting.selectors.context import ReportContext
 from workspace.models import AGENT_SOURCES, EngagementAttributeEvent, NoOutcome, SurveyResponse
 
@@ -30,11 +30,15 @@ def campaign_q(filters: ReportFilters) -> Q:
     none, the default campaign)."""
     q = Q()
     default = Campaign.objects.filter(is_default=True)
-    if filters.campaign_id:
+    if filters.campaign_id == NONE:
+        q &= Q(campaign__isnull=True) & ~Q(Exists(default))
+    elif filters.campaign_id is not None:
         q &= Q(campaign=filters.campaign_id) | Q(
             Exists(default.filter(pk=filters.campaign_id)), campaign__isnull=True
         )
-    if filters.goal_id:
+    if filters.goal_id == NONE:
+        q &= Q(campaign__isnull=True) & ~Q(Exists(default))
+    elif filters.goal_id is not None:
         q &= Q(campaign__goal=filters.goal_id) | Q(
             Exists(default.filter(goal=filters.goal_id)), campaign__isnull=True
         )
@@ -59,8 +63,8 @@ def agent_filters_q(context: ReportContext, field: str = "agent") -> Q:
 def conversation_filters_q(context: ReportContext) -> Q:
     """Scope and filters for conversation-based reports (credited to the last assigned agent)."""
     q = agent_filters_q(context) & campaign_q(context.filters)
-    if context.filters.skill_id:
-        q &= Q(skill=context.filters.skill_id)
+    if context.filters.skill_id is not None:
+        q &= Q(skill=context.filters.skill_id or None)
     return q
 
 

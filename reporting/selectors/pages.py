@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from reporting.charts import bar_chart
-from reporting.filters import Breakdown
+from reporting.filters import NONE_PARAM, Breakdown
 from reporting.selectors.context import ReportContext
 from reporting.selectors.events import Drill, Measure, event_page
 from reporting.selectors.goal_tracker import GoalTracker, conversions_by_skill, goal_tracker_rows
@@ -23,8 +23,8 @@ def _row_drills(tracker: GoalTracker) -> None:
             drill["unattributed"] = 1
         else:
             drill["agent"] = row.agent_id
-        if tracker.by in SUB_PARAM and row.sub_id is not None:
-            drill[SUB_PARAM[tracker.by]] = row.sub_id
+        if tracker.by in SUB_PARAM:
+            drill[SUB_PARAM[tracker.by]] = NONE_PARAM if row.sub_id is None else row.sub_id
         row.drill = drill
 
 

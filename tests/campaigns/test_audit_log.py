@@ -96,3 +96,10 @@ def test_audit_log_queries_do_not_grow_and_pages(
     with django_assert_num_queries(9):
         response = admin_client.get(URL)
     assert "Page 1 of 2" in response.content.decode()
+
+
+def test_lists_read_as_words(admin_client):
+    AuditEntryFactory(before={"skills": ["Billing"]}, after={"skills": ["Billing", "Sales"]})
+    html = admin_client.get(URL).content.decode()
+    assert "<ins>Billing, Sales</ins>" in html
+    assert "[&#x27;" not in html

@@ -9,16 +9,8 @@ from typing import Any
 from django.http import QueryDict
 
 from workspace.services.ingest import sdes_check
-from workspace.services.ingest_fields import (
-    Check,
-    DateTime,
-    Field,
-    InputRejected,
-    Obj,
-    Problem,
-    Text,
-    json_safe,
-)
+from workspace.services.ingest_fields import Check, DateTime, Field, Obj, Text, json_safe
+from workspace.services.ingest_problems import InputRejected, Problem
 
 MAX_SDES = 100
 SDES_KEY = "engagementAttributes"

@@ -25,7 +25,7 @@ from campaigns.models import Connector
 from campaigns.services.connectors import connector_authenticate
 from workspace.api.strict_json import JsonRejected, loads_strict
 from workspace.models import ApiIdempotencyRecord
-from workspace.services.ingest_fields import InputRejected
+from workspace.services.ingest_problems import InputRejected
 
 logger = logging.getLogger(__name__)
 MAX_IDEMPOTENCY_KEY = 200

@@ -18,7 +18,8 @@ from campaigns.catalogue import CATALOGUE, RepeatRule
 from campaigns.models import AccountSettings, AttributeActivity, Connector
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
 from workspace.services.events import attribute_activity_touch, typed_columns
-from workspace.services.ingest_fields import Check, InputNotFound, InputRejected, Problem
+from workspace.services.ingest_fields import Check
+from workspace.services.ingest_problems import InputNotFound, InputRejected, Problem
 from workspace.services.ingest_sde import CleanSde, sde_check
 
 ATTACH_AFTER_END = timedelta(hours=12)

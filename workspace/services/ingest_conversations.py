@@ -18,17 +18,8 @@ from workspace.services.conversations import (
     conversation_transfer,
     messages_append,
 )
-from workspace.services.ingest_fields import (
-    Arr,
-    Check,
-    Choice,
-    DateTime,
-    InputRejected,
-    Obj,
-    Problem,
-    Text,
-    json_safe,
-)
+from workspace.services.ingest_fields import Arr, Check, Choice, DateTime, Obj, Text, json_safe
+from workspace.services.ingest_problems import InputRejected, Problem
 
 MAX_MESSAGES = 1000
 FEED = Obj(

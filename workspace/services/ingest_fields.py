@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from campaigns.catalogue import MONEY_MAX
 from campaigns.money import CURRENCIES, minor_units, parse_decimal
+from workspace.services.ingest_problems import Problem
 
 INVALID = object()  # a field's ``clean`` result when it reported a problem
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew allowed for reported times
@@ -37,32 +38,6 @@ class RejectedNumber:
 
     def __repr__(self) -> str:
         return f"RejectedNumber({self.literal[:40]!r})"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    code: str
-    message: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"path": self.path, "code": self.code, "message": self.message}
-
-
-class InputRejected(Exception):
-    """Bad input: nothing was stored. The API answers 400 with the problems."""
-
-    status = 400
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
-        self.problems = problems
-
-
-class InputNotFound(InputRejected):
-    """The input names something that does not exist (a conversation): 404."""
-
-    status = 404
 
 
 @dataclass

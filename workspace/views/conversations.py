@@ -1,47 +1,24 @@
-"""The conversation list, the conversation page (or one of its fragments), close and transfer."""
+"""Closing and transferring a conversation from the workspace (the assigned agent only)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.http import require_POST
 
 from campaigns.catalogue import AttributeType
 from workspace.forms.conversations import CloseForm, TransferForm
-from workspace.selectors.access import WORK, ActorRole, actor_role
-from workspace.selectors.conversations import conversation_get, conversations_for_agent
-from workspace.selectors.pending import pending_flags_set
+from workspace.selectors.access import ActorRole, actor_role
+from workspace.selectors.conversations import conversation_get
 from workspace.services.conversations import (
     CloseBlocked,
     SurveyConfirmationNeeded,
     conversation_close,
     conversation_transfer,
 )
-from workspace.views.rendering import PARTIALS, render_conversation
-
-
-@require_GET
-@permission_required(WORK, raise_exception=True)
-def conversation_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    lists = conversations_for_agent(request.user, now=now)
-    pending_flags_set([*lists["open"], *lists["closed"]], now=now)
-    return render(
-        request, "workspace/conversation_list.html", {"nav_section": "workspace", **lists}
-    )
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = conversation_get(request.user, pk)
-    target = request.htmx.target if request.htmx else None
-    partial = target if target in PARTIALS else None
-    return render_conversation(request, conversation, now=timezone.now(), partial=partial)
+from workspace.views.rendering import render_conversation
 
 
 def _assigned_agent_only(request: HttpRequest, pk: int):
