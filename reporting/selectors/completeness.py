@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 
 from campaigns.models import AccountSettings, User
+from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.obligations import (
     SurveyPlan,
@@ -96,7 +97,9 @@ def completeness_rows(context: ReportContext, account: AccountSettings) -> list[
     by_agent = {item["agent_id"]: item for item in counts}
     names = {
         u.pk: u.display_name
-        for u in User.objects.filter(pk__in=by_agent).only("first_name", "last_name", "username")
+        for u in User.objects.filter(pk__in=ids_or_nothing(by_agent)).only(
+            "first_name", "last_name", "username"
+        )
     }
     rows = [
         CompletenessRow(pk, names.get(pk, ""), i["ended"], i["complete"], i["not_reported"])

@@ -73,7 +73,9 @@ def duplicate_groups(context: ReportContext, *, conflicts_only: bool = False, pa
     events = defaultdict(list)
     for event in (
         EngagementAttributeEvent.objects.filter(
-            dedupe_key__in=list(groups), retracted_at__isnull=True
+            # Keys start with their type, so "-" matches nothing (and the query always runs).
+            dedupe_key__in=list(groups) or ["-"],
+            retracted_at__isnull=True,
         )
         .select_related("conversation", "reported_by", "agent", "connector")
         .order_by("dedupe_key", "occurred_at", "pk")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from campaigns.catalogue import AttributeType, ServiceStatus
 from campaigns.models import Campaign, Goal, Skill, User
 from reporting.filters import Breakdown
+from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import (
     CAMPAIGNS,
@@ -209,12 +210,16 @@ def _name_rows(rows: dict, by: str) -> None:
     ids = {key[0] for key, row in rows.items() if key[0] is not None and not row.agent_name}
     names = {
         u.pk: u.display_name
-        for u in User.objects.filter(pk__in=ids).only("first_name", "last_name", "username")
+        for u in User.objects.filter(pk__in=ids_or_nothing(ids)).only(
+            "first_name", "last_name", "username"
+        )
     }
     sub_names = {}
     if by in SUB_MODEL:
         sub_ids = {key[1] for key in rows if key[1] is not None}
-        sub_names = {o.pk: str(o) for o in SUB_MODEL[by].objects.filter(pk__in=sub_ids)}
+        sub_names = {
+            o.pk: str(o) for o in SUB_MODEL[by].objects.filter(pk__in=ids_or_nothing(sub_ids))
+        }
     for (agent_id, sub_id), row in rows.items():
         if not row.agent_name:
             row.agent_name = names.get(agent_id, "") if agent_id is not None else ""
@@ -264,7 +269,7 @@ WHERE {where} AND cr.reached = 1 GROUP BY cr.skill_id, cr.session"""  # noqa: S6
     for item in fetch_dicts(sql, query.params):
         session = "cross" if item["session"] == "cross" else "in"
         per_skill[item["skill_id"]][session] += as_count(item["weight"])
-    names = {s.pk: s.name for s in Skill.objects.filter(pk__in=[k for k in per_skill if k])}
+    names = {s.pk: s.name for s in Skill.objects.filter(pk__in=ids_or_nothing(per_skill))}
     return sorted(
         (
             {"id": k, "label": names.get(k, ""), "in": v["in"], "cross": v["cross"]}

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from campaigns.models import CHOICE_KINDS, AgentSurvey, QuestionKind, Skill, User
+from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.obligations import SurveyPlan, conversation_filters_q
 from workspace.models import Conversation, SurveyAnswer, SurveyResponse
@@ -84,7 +85,9 @@ def survey_rows(
         )
     )
     rows = {item.pop("agent_id"): SurveyRow(None, "", **item) for item in counts}
-    for user in User.objects.filter(pk__in=rows).only("first_name", "last_name", "username"):
+    for user in User.objects.filter(pk__in=ids_or_nothing(rows)).only(
+        "first_name", "last_name", "username"
+    ):
         rows[user.pk].agent_id, rows[user.pk].agent_name = user.pk, user.display_name
     total = SurveyRow(None, "")
     for row in rows.values():
@@ -187,9 +190,9 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 def _dimension_names(breakdown: str, keys: set) -> dict:
     if breakdown == "agent":
-        return {u.pk: u.display_name for u in User.objects.filter(pk__in=[k for k in keys if k])}
+        return {u.pk: u.display_name for u in User.objects.filter(pk__in=ids_or_nothing(keys))}
     if breakdown == "skill":
-        return {s.pk: s.name for s in Skill.objects.filter(pk__in=[k for k in keys if k])}
+        return {s.pk: s.name for s in Skill.objects.filter(pk__in=ids_or_nothing(keys))}
     return {}
 
 

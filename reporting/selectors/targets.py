@@ -15,6 +15,7 @@ from campaigns.catalogue import AttributeType
 from campaigns.models import GoalType, User
 from reporting.filters import ReportFilters, Scope
 from reporting.models import Target
+from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import credit_filters_sql, credits_cte, fetch_dicts
 from reporting.selectors.goal_tracker import _handled_aggregate
@@ -154,7 +155,7 @@ def attainment_for(
     actuals = month_actuals(month_context)
     groups = {t.group_id for t in targets if t.group_id}
     members: dict[int, list[int]] = defaultdict(list)
-    for pk, group_id in User.objects.filter(agent_group__in=groups).values_list(
+    for pk, group_id in User.objects.filter(agent_group__in=ids_or_nothing(groups)).values_list(
         "pk", "agent_group_id"
     ):
         members[group_id].append(pk)

@@ -16,6 +16,7 @@ from workspace.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+PAGINATED = ("reporting:conversation-list", "reporting:duplicate-list")
 PAGES = [
     ("reporting:home", {}),
     ("reporting:goal-tracker", MARCH),
@@ -65,17 +66,20 @@ def setting(default_sell, admin):
     return agents, skill, survey
 
 
+@pytest.mark.parametrize("first", [0, 1])
 @pytest.mark.parametrize(("name", "params"), PAGES)
 def test_queries_do_not_grow_with_events(
-    admin_client, setting, django_assert_num_queries, name, params
+    admin_client, setting, django_assert_num_queries, name, params, first
 ):
+    if first == 0 and name in PAGINATED:
+        pytest.skip("an empty page has no rows to fetch: Django skips that query")
     agents, skill, survey = setting
-    _activity(1, agents, skill, survey)  # 3 events on the goal tracker's side, plus a response
+    _activity(first, agents, skill, survey)  # none, or 4 events and a survey response
     url = reverse(name)
     admin_client.get(url, params)  # warm caches (content types, account settings row)
     with CaptureQueriesContext(connection) as few:
         assert admin_client.get(url, params).status_code == 200
-    _activity(10, agents, skill, survey)  # now 44 events
+    _activity(10, agents, skill, survey)  # 40 more events
     with django_assert_num_queries(len(few.captured_queries)):
         assert admin_client.get(url, params).status_code == 200
 
