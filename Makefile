@@ -37,8 +37,11 @@ install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=1 exec $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (large CSV exports) runs beside the server and stops with it.
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker (Ctrl+C to stop)"; \
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: test
 test: install ## The whole test suite (browser tests too, unless E2E=skip)

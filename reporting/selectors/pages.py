@@ -10,7 +10,7 @@ from reporting.filters import NONE_PARAM, Breakdown
 from reporting.selectors.context import ReportContext
 from reporting.selectors.events import Drill, Measure, event_page
 from reporting.selectors.goal_tracker import GoalTracker, conversions_by_skill, goal_tracker_rows
-from reporting.selectors.targets import attainment_for
+from reporting.selectors.targets import attainment_for, targets_for_filters
 
 SUB_PARAM = {Breakdown.SKILL: "skill", Breakdown.CAMPAIGN: "campaign", Breakdown.GOAL: "goal"}
 
@@ -52,7 +52,7 @@ def goal_tracker_page(context: ReportContext, *, page: int = 1) -> dict:
         "agent_chart": _agent_chart(tracker),
         "skill_chart": skill_chart,
         "events": event_page(context, Drill(measure=Measure.CONVERSIONS), page=page),
-        "attainment": attainment_for(context, month),
+        "attainment": attainment_for(context, month, targets_for_filters(context, month)),
         "target_month": month,
         "policies": context.policies_used(),
     }

@@ -43,12 +43,38 @@ def targets_in_scope(scope: Scope, month: date) -> QuerySet[Target]:
     return targets.none()
 
 
+def targets_for_filters(context: ReportContext, month: date) -> list[Target]:
+    """The month's targets in scope, narrowed like the screen: an agent filter keeps that agent
+    and their group, a group filter keeps the group and its members."""
+    f = context.filters
+    targets = targets_in_scope(context.scope, month)
+    if f.agent_id:
+        group = User.objects.filter(pk=f.agent_id).values("agent_group")
+        targets = targets.filter(Q(agent=f.agent_id) | Q(group__in=group))
+    if f.group_id:
+        targets = targets.filter(Q(group=f.group_id) | Q(agent__agent_group=f.group_id))
+    return list(targets)
+
+
 @dataclass
 class Attainment:
     target: Target
     actual_count: Decimal
     actual_value: Decimal | None
     fraction: Decimal
+    filters: ReportFilters | None = None
+
+    @property
+    def drill(self) -> dict:
+        """URL parameters for the events (or conversations) behind the actuals."""
+        who = {"agent": self.target.agent_id} if self.target.agent_id else {}
+        if self.target.group_id:
+            who = {"group": self.target.group_id}
+        return {**who, "goal_type": self.target.goal_type, "by": None, "page": None}
+
+    @property
+    def value_measure(self) -> str:
+        return "revenue" if self.target.goal_type == GoalType.SELL else "lead_value"
 
     @property
     def who(self) -> str:
@@ -170,7 +196,9 @@ def attainment_for(
         if target.value_target is not None:
             key = (target.goal_type, target.currency)
             value = sum((actuals[a]["value"][key] for a in agent_ids if a in actuals), Decimal(0))
-        result.append(Attainment(target, as_count(count), value, fraction))
+        result.append(
+            Attainment(target, as_count(count), value, fraction, month_context.filters)
+        )
     return sorted(
         result, key=lambda a: (a.target.group_id is None, a.who.casefold(), a.target.goal_type)
     )

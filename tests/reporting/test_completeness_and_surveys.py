@@ -4,7 +4,6 @@ read at ``NOW``; windows and timeouts are derived from it."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from campaigns.models import (

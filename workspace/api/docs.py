@@ -197,6 +197,7 @@ def docs_context(request: HttpRequest) -> dict[str, Any]:
     types = [
         {
             "type": kind,
+            "type_json": json.dumps({TYPE_FIELD: kind})[1:-1],
             "label": AttributeType(kind).label,
             "category": DataCategory(CATALOGUE[kind].category).label,
             "repeat_rule": RepeatRule(CATALOGUE[kind].repeat_rule).label,
@@ -206,6 +207,8 @@ def docs_context(request: HttpRequest) -> dict[str, Any]:
         for kind, shape in SHAPES.items()
     ]
     return {
+        "ingest_endpoint": "POST " + reverse("api:engagement-attributes"),
+        "feed_endpoint": "POST " + reverse("api:conversations"),
         "openapi_url": reverse("api:openapi"),
         "curl_ingest": _curl(ingest_url, ingest_body, "retry-safe-7f3a"),
         "curl_bare": _curl(ingest_url + "?visitorId=visitor-123", [EXAMPLES["service"]]),
