@@ -76,20 +76,22 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.warning("database unavailable: %s", exception)
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "errors": [
-                        {"path": "", "message": "The database is unavailable; retry shortly."}
-                    ]
-                },
-                status=503,
-            )
-        elif getattr(request, "htmx", False):
-            response = HttpResponse(status=503)
-        else:
-            # Rendered without the request: no session or user lookup may touch the database.
-            response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable_response(request, exception)
+
+
+def database_unavailable_response(request, exception: BaseException | None = None) -> HttpResponse:
+    """The 503 answer for a lost database: JSON for the API, empty for htmx (the page shows
+    its message), a static page otherwise. Used by the middleware and by ``handler500``."""
+    logger.warning("database unavailable: %s", exception or "(outside a view)")
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"errors": [{"path": "", "message": "The database is unavailable; retry shortly."}]},
+            status=503,
+        )
+    elif request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=503)
+    else:
+        # Rendered without the request: no session or user lookup may touch the database.
+        response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = str(DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS)
+    return response

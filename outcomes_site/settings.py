@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "workspace",
     "reporting",
     "django_tasks_db",
+    "outcomes_site.security_log.SecurityLogConfig",  # sign-in and refusal logging (receivers)
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,10 @@ TASKS = {
     }
 }
 REPORT_EXPORTS_DIR = os.environ.get("REPORT_EXPORTS_DIR", str(BASE_DIR / "media" / "exports"))
+
+# Personal data: events and transcripts older than this many months are deleted by
+# `manage.py retention_purge` (run it daily from cron or a scheduler); 0 keeps them forever.
+DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
 
 # Ingest API
 # Requests per minute per connector key (0: no limit). Counted in CACHES["default"]: per process

@@ -6,7 +6,7 @@ number on a page, its drill-down and its CSV export answer the same question.
 
 import re
 import zoneinfo
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from urllib.parse import urlencode
@@ -160,7 +160,6 @@ class ReportFilters:
     goal_type: str = ""
     source: str = Source.BOTH
     by: str = Breakdown.AGENT
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def default(cls, *, today: date, tz_key: str = "UTC") -> "ReportFilters":

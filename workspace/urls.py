@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workspace import views
-from workspace.views import conversations, outcomes, surveys
+from workspace.views import conversations, outcomes, privacy, surveys
 
 app_name = "workspace"
 
@@ -48,4 +48,5 @@ urlpatterns = [
         surveys.survey_dismiss_view,
         name="survey-dismiss",
     ),
+    path("people/visitor-erasure/", privacy.visitor_erase_view, name="visitor-erase"),
 ]

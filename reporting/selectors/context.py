@@ -1,7 +1,7 @@
 """What every report needs besides its filters: the account's currency and time zone, the
 attribution policies in force, and the moment the report is read."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from campaigns.models import AccountSettings, AttributionPolicy
@@ -17,7 +17,6 @@ class ReportContext:
     default_currency: str
     now: datetime
     account_tz_key: str = "UTC"
-    extra: dict = field(default_factory=dict, compare=False)
 
     def with_filters(self, filters: ReportFilters) -> "ReportContext":
         return ReportContext(

@@ -226,9 +226,17 @@ class EventPage:
     pages: int
 
 
-def event_page(context: ReportContext, drill: Drill, *, page: int = 1, per_page: int = 25):
-    """One page of credit rows and the totals of all of them (three queries)."""
-    totals = event_totals(context, drill)
+def event_page(
+    context: ReportContext,
+    drill: Drill,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    totals: dict | None = None,
+) -> "EventPage":
+    """One page of credit rows and the totals of all of them (two queries, or one when the
+    caller already knows the totals)."""
+    totals = totals or event_totals(context, drill)
     pages = max(1, -(-totals["count"] // per_page))
     page = min(max(page, 1), pages)
     sql, p = _event_select(context, drill)

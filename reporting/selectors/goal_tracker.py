@@ -1,7 +1,6 @@
 """The Agent goal tracker: one row per agent (or agent and skill, campaign or goal), aggregated
 in the database over ``credits``; Python only pivots the aggregated rows into table cells."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -67,6 +66,33 @@ class Measures:
 
 
 @dataclass
+class ReachedTotals:
+    """Totals of the goal reached events (the list under the table) and conversions per skill
+    (the chart), summed from the tracker's aggregate."""
+
+    rows: int = 0
+    weight: Decimal = Decimal(0)
+    money: dict[str, Decimal] = field(default_factory=dict)
+    per_skill: dict = field(default_factory=dict)
+
+    def add(self, item: dict) -> None:
+        if not item["reached"]:
+            return
+        weight = as_count(item["weight"])
+        self.rows += item["n"]
+        self.weight += weight
+        currency = item["currency"] or ""
+        if currency and item["amount"] is not None:
+            amount = as_money(item["amount"], currency)
+            self.money[currency] = self.money.get(currency, Decimal(0)) + amount
+        skill = self.per_skill.setdefault(item["skill_id"], {"in": Decimal(0), "cross": Decimal(0)})
+        skill["cross" if item["session"] == "cross" else "in"] += weight
+
+    def as_event_totals(self) -> dict:
+        return {"count": self.rows, "weight": self.weight, "money": sorted(self.money.items())}
+
+
+@dataclass
 class TrackerRow:
     agent_id: int | None
     agent_name: str
@@ -87,6 +113,7 @@ class GoalTracker:
     by: str
     total_cells: dict = field(default_factory=dict)
     distinct_cells: dict = field(default_factory=dict)
+    reached: ReachedTotals = field(default_factory=ReachedTotals)
 
     @property
     def all_model_differs(self) -> bool:
@@ -106,7 +133,7 @@ def _credit_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]
     keys = ", ".join(group_by)
     sql = f"""{query.sql}
 SELECT {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached,
-    SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount
+    SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount, COUNT(*) AS n
 FROM credits cr WHERE {where}
 GROUP BY {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached"""  # noqa: S608 (values are parameters)
     return fetch_dicts(sql, query.params)
@@ -162,6 +189,9 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
     by = context.filters.by
     sub = SUB_COLUMN.get(by)
     group_by = ["cr.agent_id"] + ([f"cr.{sub}"] if sub else [])
+    # The skill is always grouped too: the chart by skill and the count of goal reached events
+    # come from this one aggregate instead of queries of their own.
+    credit_keys = group_by if sub == "skill_id" else [*group_by, "cr.skill_id"]
     rows: dict[tuple, TrackerRow] = {}
 
     def row_for(agent_id, sub_id) -> TrackerRow:
@@ -171,9 +201,11 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
         return rows[key]
 
     total, distinct = Measures(), Measures()
-    for item in _credit_aggregate(context, group_by):
+    reached = ReachedTotals()
+    for item in _credit_aggregate(context, credit_keys):
         row_for(item["agent_id"], item.get(sub) if sub else None).measures.add_credit(item)
         total.add_credit(item)
+        reached.add(item)
     for item in _distinct_aggregate(context):
         distinct.add_credit(item)
     for item in _handled_aggregate(context, group_by):
@@ -187,7 +219,9 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
     ordered = sorted(
         rows.values(), key=lambda r: (r.agent_id is None, r.agent_name.casefold(), r.sub_name)
     )
-    return _with_cells(ordered, total, distinct, by)
+    tracker = _with_cells(ordered, total, distinct, by)
+    tracker.reached = reached
+    return tracker
 
 
 def _add_idle_agents(context: ReportContext, rows: dict, sub: str | None) -> None:
@@ -258,17 +292,9 @@ def r_measures(item) -> Measures:
     return item.measures if isinstance(item, TrackerRow) else item
 
 
-def conversions_by_skill(context: ReportContext) -> list[dict]:
-    """Conversions per skill (in-session and cross-session), for the chart."""
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
-    where = credit_filters_sql(context.filters, context.scope, query.params)
-    sql = f"""{query.sql}
-SELECT cr.skill_id, cr.session, SUM(cr.weight) AS weight FROM credits cr
-WHERE {where} AND cr.reached = 1 GROUP BY cr.skill_id, cr.session"""  # noqa: S608 (values are parameters)
-    per_skill: dict = defaultdict(lambda: {"in": Decimal(0), "cross": Decimal(0)})
-    for item in fetch_dicts(sql, query.params):
-        session = "cross" if item["session"] == "cross" else "in"
-        per_skill[item["skill_id"]][session] += as_count(item["weight"])
+def conversions_by_skill(tracker: GoalTracker) -> list[dict]:
+    """Conversions per skill (in-session and cross-session), for the chart (one query: names)."""
+    per_skill = tracker.reached.per_skill
     names = {s.pk: s.name for s in Skill.objects.filter(pk__in=ids_or_nothing(per_skill))}
     return sorted(
         (

@@ -42,7 +42,7 @@ def goal_tracker_page(context: ReportContext, *, page: int = 1) -> dict:
     goal reached events (about a dozen queries, however many events there are)."""
     tracker = goal_tracker_rows(context)
     _row_drills(tracker)
-    skills = conversions_by_skill(context)
+    skills = conversions_by_skill(tracker)
     skill_chart = bar_chart(
         [(item["label"] or _("No skill"), item["in"], item["cross"]) for item in skills]
     )
@@ -51,7 +51,12 @@ def goal_tracker_page(context: ReportContext, *, page: int = 1) -> dict:
         "tracker": tracker,
         "agent_chart": _agent_chart(tracker),
         "skill_chart": skill_chart,
-        "events": event_page(context, Drill(measure=Measure.CONVERSIONS), page=page),
+        "events": event_page(
+            context,
+            Drill(measure=Measure.CONVERSIONS),
+            page=page,
+            totals=tracker.reached.as_event_totals(),
+        ),
         "attainment": attainment_for(context, month, targets_for_filters(context, month)),
         "target_month": month,
         "policies": context.policies_used(),

@@ -73,8 +73,11 @@ class Attainment:
         return {**who, "goal_type": self.target.goal_type, "by": None, "page": None}
 
     @property
-    def value_measure(self) -> str:
-        return "revenue" if self.target.goal_type == GoalType.SELL else "lead_value"
+    def value_drill(self) -> dict:
+        """Value counts every de-duplicated transaction or lead in the currency, whatever goal."""
+        measure = "revenue" if self.target.goal_type == GoalType.SELL else "lead_value"
+        drill = {**self.drill, "goal_type": None, "measure": measure}
+        return {**drill, "currency": self.target.currency}
 
     @property
     def who(self) -> str:
@@ -196,9 +199,7 @@ def attainment_for(
         if target.value_target is not None:
             key = (target.goal_type, target.currency)
             value = sum((actuals[a]["value"][key] for a in agent_ids if a in actuals), Decimal(0))
-        result.append(
-            Attainment(target, as_count(count), value, fraction, month_context.filters)
-        )
+        result.append(Attainment(target, as_count(count), value, fraction, month_context.filters))
     return sorted(
         result, key=lambda a: (a.target.group_id is None, a.who.casefold(), a.target.goal_type)
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from campaigns.models import GoalType
 from reporting.filters import NONE, Breakdown
 from reporting.selectors.conversations import handled_conversations
-from reporting.selectors.events import Drill, Measure, event_page
+from reporting.selectors.events import Drill, Measure, event_page, event_totals
 from tests.factories import AgentFactory, SkillFactory, VisitorFactory
 from tests.reporting.factories import T0, campaign, context_for, conversation, event, goal
 
@@ -97,3 +97,11 @@ def test_the_event_list_shows_the_numbers_total(mixed, admin_client):
     events = response.context["events"]
     assert events.money == [("USD", Decimal("8.00"))]  # only the visitor's order: last agent is b
     assert "Revenue (transactions) · USD" in response.content.decode()
+
+
+def test_the_tracker_totals_of_goal_reached_events_equal_their_own_query(mixed, tracker):
+    _rows, result = tracker(context_for())
+    assert result.reached.as_event_totals() == event_totals(
+        context_for(), Drill(Measure.CONVERSIONS)
+    )
+    assert result.reached.rows > 0

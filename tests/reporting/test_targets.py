@@ -1,5 +1,7 @@
 """Monthly targets: attainment and pace computed by hand; who may set them."""
 
+import html as html_lib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -170,3 +172,20 @@ def test_agents_see_their_own_targets_in_their_summary(agent_client, agent, othe
     ).content.decode()
     assert '<td class="num">3</td>' in html  # their own target
     assert '<td class="num">9</td>' not in html  # someone else's
+
+
+def test_target_actuals_drill_down_to_their_events(sales, agent, sales_group, admin_client):
+    Target.objects.create(
+        month=MARCH,
+        group=sales_group,
+        goal_type=GoalType.SELL,
+        count_target=6,
+        value_target=Decimal("100.00"),
+        currency="USD",
+    )
+    page = admin_client.get(reverse("reporting:target-list"), {"month": "2026-03"}).content.decode()
+    links = [html_lib.unescape(u) for u in re.findall(r'href="(/reports/events/\?[^"]+)"', page)]
+    count_link = next(u for u in links if "measure=conversions" in u)
+    value_link = next(u for u in links if "measure=revenue" in u)
+    assert admin_client.get(count_link).context["events"].weight == 3
+    assert admin_client.get(value_link).context["events"].money == [("USD", Decimal("15.00"))]

@@ -25,6 +25,7 @@ from workspace.selectors.survey import (
     survey_is_pending,
     survey_responses,
 )
+from workspace.services.privacy import card_numbers_mask
 
 
 class CloseWay:
@@ -170,9 +171,11 @@ def messages_append(
     *, conversation: Conversation, messages: list[tuple[str, str, datetime]]
 ) -> int:
     """Append ``(sent_by, text, sent_at)`` messages, skipping any equal to one already stored, so
-    a platform may resend a whole transcript. Returns how many were new."""
+    a platform may resend a whole transcript. Card numbers are masked before anything is
+    compared or stored. Returns how many were new."""
     if not messages:
         return 0
+    messages = [(by, card_numbers_mask(text), at) for by, text, at in messages]
     times = {sent_at for _by, _text, sent_at in messages}
     existing = set(
         Message.objects.filter(conversation=conversation, sent_at__in=times).values_list(

@@ -24,6 +24,7 @@ from workspace.selectors.survey import (
     survey_responses,
 )
 from workspace.services.outcomes import ActionRefused
+from workspace.services.privacy import card_numbers_mask
 
 
 class StaleSurvey(Exception):
@@ -107,7 +108,7 @@ def _answer(question, value: Any, choices: dict[str, str]) -> list[SurveyAnswer]
     text = str(value)
     if len(text) > question.max_chars:
         raise ValidationError(_("That answer is too long."))
-    return [SurveyAnswer(question=question, value_text=text)]
+    return [SurveyAnswer(question=question, value_text=card_numbers_mask(text))]
 
 
 def survey_answer_rows(survey: AgentSurvey, answers: dict[int, Any]) -> list[SurveyAnswer]:

@@ -1,0 +1,459 @@
+"""Every URL of the product, for every role: GET and POST, plain and htmx, and POST without a
+CSRF token. The table below has one entry per URL pattern; a pattern without an entry fails
+``test_every_url_pattern_has_an_entry``, so a new URL cannot ship untested.
+
+Posts carry one unknown field unless an entry gives other data: a role that may act then gets 422 (the
+form's errors) or its success answer, a role that may not gets 403 or 404 before any
+validation. Each cell runs in a savepoint that is rolled back, so cells do not see each other's
+writes. Django admin (``back-office/``) is checked separately at the end.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import API_ROLES, WEB_ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # 302 to the login page; for htmx a 200 with HX-Redirect to it
+SIGNED_IN = WEB_ROLES[1:]
+Expected = dict[str, int | str]
+
+
+def roles(default: int | str, *, anonymous: int | str = LOGIN, **overrides: int) -> Expected:
+    """An expectation for every web role: ``default`` unless overridden."""
+    return {"anonymous": anonymous, **{r: overrides.get(r, default) for r in SIGNED_IN}}
+
+
+GET_ONLY = roles(405)  # require_GET answers 405 to signed-in roles; anonymous goes to login
+POST_ONLY = roles(405)
+
+
+def people(status: int) -> Expected:
+    """People pages, the audit log and visitor erasure: admins only."""
+    return roles(403, admin=status)
+
+
+def builder(status: int) -> Expected:
+    """Campaign Builder: admins and campaign managers."""
+    return roles(403, admin=status, campaign_manager=status)
+
+
+def reports(status: int) -> Expected:
+    """Reports: admins, campaign managers and agent managers (any group)."""
+    return roles(
+        403, admin=status, campaign_manager=status, agent_manager=status, other_manager=status
+    )
+
+
+def conversation(*, agent: int, manager: int) -> Expected:
+    """The agent's conversation: the agent, their group's manager and admins may open it;
+    another agent, another group's manager and campaign managers get 404 (ids leak nothing)."""
+    return roles(404, agent=agent, agent_manager=manager, admin=manager)
+
+
+def api(*, no_key: int, revoked_key: int, valid_key: int, web: int) -> Expected:
+    """API answers by key; a browser session (any web role) is no key at all."""
+    keys = {"no_key": no_key, "revoked_key": revoked_key, "valid_key": valid_key}
+    return {**keys, **dict.fromkeys(WEB_ROLES, web)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: Expected
+    post: Expected
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    query: str = ""
+    # A field no form has: the form is bound (``request.POST or None``) yet invalid.
+    data: Callable[[World], dict[str, Any]] = lambda w: {"matrix": "1"}
+    json_body: Callable[[World], Any] | None = None  # API: POST this as application/json
+    # Where htmx gets another answer than a plain request (a fragment instead of a redirect).
+    htmx_get: Expected = field(default_factory=dict)
+    htmx_post: Expected = field(default_factory=dict)
+    csrf: bool = True  # POSTs need a CSRF token (everything but the key-authenticated API)
+
+    @property
+    def is_api(self) -> bool:
+        return self.json_body is not None
+
+
+def pk(name: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _attr(w, name).pk}
+
+
+def _attr(w: World, dotted: str) -> Any:
+    value: Any = w
+    for part in dotted.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def conv(**extra: Callable[[World], Any]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": w.conversation.pk, **{k: f(w) for k, f in extra.items()}}
+
+
+BUILDER_FRAGMENT = {"admin": 200, "campaign_manager": 200}
+INGEST_BODY = {
+    "visitorId": "matrix-visitor",
+    "engagementAttributes": [
+        {"type": "purchase", "total": "1.00", "currency": "USD", "orderId": "MX-1"}
+    ],
+}
+FEED_BODY = {"conversationId": "matrix-conversation", "visitorId": "matrix-visitor"}
+
+MATRIX: dict[str, Entry] = {
+    # Site
+    "home": Entry(get=roles(302), post=GET_ONLY),
+    "health": Entry(get=roles(200, anonymous=200), post=roles(405, anonymous=405)),
+    "login": Entry(get=roles(302, anonymous=200), post=roles(302, anonymous=200)),
+    "logout": Entry(get=roles(405), post=roles(302)),
+    # People (admins)
+    "campaigns:user-list": Entry(get=people(200), post=GET_ONLY),
+    "campaigns:user-create": Entry(get=people(200), post=people(422)),
+    "campaigns:user-update": Entry(
+        get=people(200), post=people(422), kwargs=pk("users.agent")
+    ),
+    "campaigns:skill-list": Entry(get=people(200), post=GET_ONLY),
+    "campaigns:skill-create": Entry(get=people(200), post=people(422)),
+    "campaigns:skill-update": Entry(
+        get=people(200), post=people(422), kwargs=pk("conversation.skill")
+    ),
+    "campaigns:group-list": Entry(get=people(200), post=GET_ONLY),
+    "campaigns:group-create": Entry(get=people(200), post=people(422)),
+    "campaigns:group-update": Entry(
+        get=people(200), post=people(422), kwargs=pk("users.agent.agent_group")
+    ),
+    "workspace:visitor-erase": Entry(get=people(200), post=people(422)),
+    "campaigns:audit-log": Entry(get=people(200), post=GET_ONLY),
+    # Campaign Builder (admins, campaign managers)
+    "campaigns:builder": Entry(get=builder(200), post=GET_ONLY),
+    "campaigns:campaign-create": Entry(get=builder(200), post=builder(422)),
+    "campaigns:campaign-update": Entry(get=builder(200), post=builder(422), kwargs=pk("campaign")),
+    "campaigns:campaign-default": Entry(
+        get=POST_ONLY, post=builder(302), kwargs=pk("campaign"), htmx_post=BUILDER_FRAGMENT
+    ),
+    "campaigns:goal-list": Entry(get=builder(200), post=GET_ONLY),
+    "campaigns:goal-create": Entry(get=builder(200), post=builder(422)),
+    "campaigns:goal-update": Entry(get=builder(200), post=builder(422), kwargs=pk("goal")),
+    "campaigns:goal-delete": Entry(get=POST_ONLY, post=builder(302), kwargs=pk("goal")),
+    "campaigns:account-settings": Entry(get=builder(200), post=builder(422)),
+    "campaigns:policy-create": Entry(get=POST_ONLY, post=builder(422)),
+    "campaigns:policy-delete": Entry(get=POST_ONLY, post=builder(302), kwargs=pk("policy")),
+    "campaigns:data-sources": Entry(get=builder(200), post=GET_ONLY),
+    "campaigns:data-sources-catalogue": Entry(get=builder(200), post=GET_ONLY),
+    "campaigns:connector-create": Entry(get=POST_ONLY, post=builder(422)),
+    "campaigns:connector-revoke": Entry(
+        get=POST_ONLY, post=builder(302), kwargs=pk("connector"), htmx_post=BUILDER_FRAGMENT
+    ),
+    "campaigns:category-configure": Entry(
+        get=builder(200),
+        post=builder(422),
+        kwargs=lambda w: {"category": "ecommerce"},
+        data=lambda w: {"attribute": "purchase", "purchase-submit_by_agent": "on"},
+    ),
+    "campaigns:survey-list": Entry(get=builder(200), post=GET_ONLY),
+    "campaigns:survey-create": Entry(get=builder(200), post=builder(422)),
+    "campaigns:predefined-lists": Entry(get=builder(200), post=builder(302)),
+    "campaigns:survey-update": Entry(get=builder(200), post=builder(422), kwargs=pk("survey")),
+    "campaigns:survey-preview": Entry(get=builder(200), post=GET_ONLY, kwargs=pk("survey")),
+    "campaigns:survey-active": Entry(
+        get=POST_ONLY, post=builder(302), kwargs=pk("survey"), htmx_post=BUILDER_FRAGMENT
+    ),
+    "campaigns:survey-default": Entry(
+        get=POST_ONLY, post=builder(302), kwargs=pk("survey"), htmx_post=BUILDER_FRAGMENT
+    ),
+    "campaigns:survey-delete": Entry(get=POST_ONLY, post=builder(302), kwargs=pk("survey")),
+    "campaigns:question-create": Entry(get=builder(200), post=builder(422), kwargs=pk("survey")),
+    "campaigns:question-update": Entry(
+        get=builder(200),
+        post=builder(422),
+        kwargs=lambda w: {"pk": w.survey.pk, "question_pk": w.questions[0].pk},
+    ),
+    "campaigns:question-move": Entry(
+        get=POST_ONLY,
+        post=builder(302),
+        kwargs=lambda w: {"pk": w.survey.pk, "question_pk": w.questions[1].pk},
+        data=lambda w: {"direction": "up"},
+        htmx_post=BUILDER_FRAGMENT,
+    ),
+    "campaigns:question-delete": Entry(
+        get=POST_ONLY,
+        post=builder(302),
+        kwargs=lambda w: {"pk": w.survey.pk, "question_pk": w.questions[1].pk},
+        htmx_post=BUILDER_FRAGMENT,
+    ),
+    # Agent Workspace
+    "workspace:conversation-list": Entry(
+        get=roles(403, agent=200, other_agent=200), post=GET_ONLY
+    ),
+    "workspace:conversation-detail": Entry(
+        get=conversation(agent=200, manager=200), post=GET_ONLY, kwargs=conv()
+    ),
+    # The lead is required before close and not reported: the agent's close is refused (422).
+    "workspace:conversation-close": Entry(
+        get=POST_ONLY, post=conversation(agent=422, manager=403), kwargs=conv()
+    ),
+    "workspace:conversation-transfer": Entry(
+        get=POST_ONLY, post=conversation(agent=422, manager=403), kwargs=conv()
+    ),
+    "workspace:outcome-create": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=422, manager=422),
+        kwargs=conv(attribute_type=lambda w: "purchase"),
+    ),
+    "workspace:no-outcome-create": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=302, manager=422),
+        kwargs=conv(attribute_type=lambda w: "lead"),
+        htmx_post={"agent": 200},
+    ),
+    "workspace:outcome-update": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=422, manager=422),
+        kwargs=conv(event_pk=lambda w: w.event.pk),
+    ),
+    "workspace:outcome-retract": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=422, manager=422),
+        kwargs=conv(event_pk=lambda w: w.event.pk),
+    ),
+    "workspace:survey-submit": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=302, manager=422),
+        kwargs=conv(),
+        htmx_post={"agent": 200},
+    ),
+    "workspace:survey-dismiss": Entry(
+        get=POST_ONLY,
+        post=conversation(agent=302, manager=422),
+        kwargs=conv(),
+        htmx_post={"agent": 200},
+    ),
+    # Reports
+    "reporting:home": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:goal-tracker": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:my-summary": Entry(get=roles(403, agent=200, other_agent=200), post=GET_ONLY),
+    "reporting:event-list": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:conversation-list": Entry(
+        get=reports(200), post=GET_ONLY, query="family=handled"
+    ),
+    "reporting:duplicate-list": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:survey-report": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:completeness": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:target-list": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:target-create": Entry(
+        get=roles(403, admin=200, agent_manager=200, other_manager=200),
+        post=roles(403, admin=422, agent_manager=422, other_manager=422),
+    ),
+    # The target is for ``agent``: another group's manager does not see it (404).
+    "reporting:target-update": Entry(
+        get=roles(403, admin=200, agent_manager=200, other_manager=404),
+        post=roles(403, admin=422, agent_manager=422, other_manager=404),
+        kwargs=pk("target"),
+    ),
+    "reporting:target-delete": Entry(
+        get=POST_ONLY,
+        post=roles(403, admin=302, agent_manager=302, other_manager=404),
+        kwargs=pk("target"),
+    ),
+    "reporting:export": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:export-create": Entry(get=POST_ONLY, post=reports(302)),
+    # The export is the admin's own: every other reader gets 404.
+    "reporting:export-detail": Entry(
+        get=roles(403, admin=200, campaign_manager=404, agent_manager=404, other_manager=404),
+        post=GET_ONLY,
+        kwargs=pk("export"),
+    ),
+    "reporting:export-download": Entry(
+        get=roles(403, admin=200, campaign_manager=404, agent_manager=404, other_manager=404),
+        post=GET_ONLY,
+        kwargs=pk("export"),
+    ),
+    # Ingest API: connector keys, never sessions; its documentation is public.
+    "api:engagement-attributes": Entry(
+        get=api(no_key=405, revoked_key=405, valid_key=405, web=405),
+        post=api(no_key=401, revoked_key=401, valid_key=201, web=401),
+        json_body=lambda w: INGEST_BODY,
+        csrf=False,
+    ),
+    "api:conversations": Entry(
+        get=api(no_key=405, revoked_key=405, valid_key=405, web=405),
+        post=api(no_key=401, revoked_key=401, valid_key=201, web=401),
+        json_body=lambda w: FEED_BODY,
+        csrf=False,
+    ),
+    "api:openapi": Entry(
+        get=api(no_key=200, revoked_key=200, valid_key=200, web=200),
+        post=api(no_key=405, revoked_key=405, valid_key=405, web=405),
+        json_body=lambda w: {},
+        csrf=False,
+    ),
+    "api:docs": Entry(
+        get=api(no_key=200, revoked_key=200, valid_key=200, web=200),
+        post=api(no_key=405, revoked_key=405, valid_key=405, web=405),
+        json_body=lambda w: {},
+        csrf=False,
+    ),
+}
+
+ADMIN_PREFIX = "back-office/"
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """(route, name) of every URL pattern of the project, Django admin aside."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(ADMIN_PREFIX):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from url_patterns(pattern.url_patterns, route, joined)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or route
+            yield route, f"{namespace}:{name}" if namespace and pattern.name else name
+
+
+def test_every_url_pattern_has_an_entry(security_figures):
+    found = dict((name, route) for route, name in url_patterns())
+    missing = sorted(f"{name} ({route})" for name, route in found.items() if name not in MATRIX)
+    stale = sorted(set(MATRIX) - set(found))
+    security_figures.setdefault("matrix", {})["url_patterns"] = len(found)
+    assert not missing, f"URL patterns without an authorization matrix entry: {missing}"
+    assert not stale, f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+@dataclass
+class Cell:
+    name: str
+    role: str
+    variant: str
+    expected: int | str
+    status: int
+    detail: str = ""
+
+    def ok(self) -> bool:
+        return self.detail == ""
+
+
+def _request(world: World, name: str, entry: Entry, role: str, method: str, htmx: bool):
+    url = reverse(name, kwargs=entry.kwargs(world)) + (f"?{entry.query}" if entry.query else "")
+    headers = {"HX-Request": "true"} if htmx else {}
+    if role in API_ROLES:
+        client = Client()
+        if world.api_keys[role]:
+            headers["Authorization"] = f"Bearer {world.api_keys[role]}"
+    else:
+        client = world.client_for(role)
+    if method == "get":
+        return client.get(url, headers=headers)
+    if entry.is_api:
+        body = json.dumps(entry.json_body(world))
+        return client.post(url, body, content_type="application/json", headers=headers)
+    return client.post(url, entry.data(world), headers=headers)
+
+
+def _judge(response, expected: int | str, htmx: bool) -> str:
+    """Empty when the response is what was expected, else what differed."""
+    if expected == LOGIN:
+        login = reverse("login")
+        if htmx:
+            target = response.headers.get("HX-Redirect", "")
+            if response.status_code == 200 and target.startswith(login):
+                return ""
+            return f"expected HX-Redirect to login, got {response.status_code} {target!r}"
+        location = response.headers.get("Location", "")
+        if response.status_code == 302 and location.startswith(login):
+            return ""
+        return f"expected 302 to login, got {response.status_code} {location!r}"
+    if response.status_code != expected:
+        return f"expected {expected}, got {response.status_code}"
+    if htmx and expected in (403, 404) and b"<html" in response.content:
+        return "an htmx error answered with a whole page"
+    return ""
+
+
+def _expected(entry: Entry, role: str, method: str, htmx: bool) -> int | str:
+    plain = (entry.get if method == "get" else entry.post)[role]
+    if htmx:
+        overrides = entry.htmx_get if method == "get" else entry.htmx_post
+        return overrides.get(role, plain)
+    return plain
+
+
+def _cell(world: World, name: str, entry: Entry, role: str, method: str, htmx: bool) -> Cell:
+    expected = _expected(entry, role, method, htmx)
+    with transaction.atomic():
+        response = _request(world, name, entry, role, method, htmx)
+        response.close()
+        transaction.set_rollback(True)
+    variant = f"{method.upper()}{' htmx' if htmx else ''}"
+    return Cell(name, role, variant, expected, response.status_code, _judge(response, expected, htmx))
+
+
+def _csrf_cell(world: World, name: str, entry: Entry) -> Cell | None:
+    """A POST without a CSRF token, by a role whose POST would otherwise be accepted: 403."""
+    if not entry.csrf:
+        return None
+    role = next((r for r in WEB_ROLES if entry.post[r] not in (LOGIN, 403, 404, 405)), None)
+    if role is None:
+        return None
+    url = reverse(name, kwargs=entry.kwargs(world))
+    with transaction.atomic():
+        response = world.client_for(role, enforce_csrf=True).post(url, entry.data(world))
+        transaction.set_rollback(True)
+    detail = "" if response.status_code == 403 else f"expected 403, got {response.status_code}"
+    return Cell(name, role, "POST without CSRF token", 403, response.status_code, detail)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_expected(world, name, security_figures):
+    entry = MATRIX[name]
+    personas = [*API_ROLES, *WEB_ROLES] if entry.is_api else WEB_ROLES
+    cells = [
+        _cell(world, name, entry, role, method, htmx)
+        for role in personas
+        for method in ("get", "post")
+        for htmx in (False, True)
+    ]
+    if (csrf := _csrf_cell(world, name, entry)) is not None:
+        cells.append(csrf)
+    figures = security_figures.setdefault("matrix", {})
+    figures.setdefault("urls_covered", [])
+    if name not in figures["urls_covered"]:
+        figures["urls_covered"].append(name)
+    figures["cells_checked"] = figures.get("cells_checked", 0) + len(cells)
+    violations = [c for c in cells if not c.ok()]
+    figures["violations"] = figures.get("violations", 0) + len(violations)
+    assert not violations, "\n".join(
+        f"{c.name} {c.variant} as {c.role}: {c.detail}" for c in violations
+    )
+
+
+def test_django_admin_is_for_staff_only(world, client, security_figures):
+    """The back office: anonymous people are sent to sign in (the admin's login, or for model
+    pages the product's, which returns them to the admin), and signed-in people who are not staff, product admins
+    included, are sent to the admin's own login instead of being let in."""
+    admin_login, login = reverse("admin:login"), reverse("login")
+    paths = [
+        reverse("admin:index"),
+        reverse("admin:campaigns_auditentry_changelist"),
+        reverse("admin:campaigns_user_changelist"),
+    ]
+    for path in paths:
+        anonymous = client.get(path)
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith((login, admin_login))
+        for role in ("agent", "admin"):
+            response = world.client_for(role).get(path)
+            assert response.status_code == 302, (role, path)
+            assert response["Location"].startswith(admin_login)
+    figures = security_figures.setdefault("matrix", {})
+    figures["admin_checks"] = len(paths) * 3
