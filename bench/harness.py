@@ -17,6 +17,7 @@ import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,23 +26,40 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
 
-def local_database_url(name: str) -> str:
-    """DATABASE_URL from the environment, or a fresh database on the local PostgreSQL."""
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    password = secrets.token_hex(8)
-    sql = (
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outcomes_bench') "
-        "THEN CREATE ROLE outcomes_bench LOGIN CREATEDB; END IF; END $$; "
-        f"ALTER ROLE outcomes_bench PASSWORD '{password}';"
-    )
-    as_postgres = (
+def _as_postgres(command: str, sql: str | None = None) -> None:
+    """Run ``command`` as the postgres system user (SQL goes on standard input, unquoted)."""
+    prefix = (
         ["su", "postgres", "-c"] if os.geteuid() == 0 else ["sudo", "-u", "postgres", "sh", "-c"]
     )
-    subprocess.run([*as_postgres, f'psql -q -v ON_ERROR_STOP=1 -c "{sql}"'], check=True)
-    subprocess.run(
-        [*as_postgres, f"createdb -O outcomes_bench {name} 2>/dev/null || true"], check=True
+    subprocess.run([*prefix, command], input=sql, text=True, check=True, capture_output=True)
+
+
+@cache
+def _bench_role_password() -> str:
+    """One password for the benchmark role per process: setting a new one for every database
+    would break the connections of a server started with the previous one."""
+    password = os.environ.get("BENCH_DB_PASSWORD") or secrets.token_hex(12)
+    sql = (
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outcomes_bench') "
+        "THEN CREATE ROLE outcomes_bench LOGIN CREATEDB; END IF; END $$;\n"
+        f"ALTER ROLE outcomes_bench PASSWORD '{password}';\n"
     )
+    _as_postgres("psql -q -v ON_ERROR_STOP=1", sql)
+    os.environ["BENCH_DB_PASSWORD"] = password  # child benchmark scripts reuse it
+    return password
+
+
+def local_database_url(name: str, *, fresh: bool = False) -> str:
+    """``DATABASE_URL`` from the environment, or database ``name`` on the local PostgreSQL
+    (created when missing; dropped first when ``fresh``), owned by the role ``outcomes_bench``."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain database name: {name}")
+    password = _bench_role_password()
+    if fresh:
+        _as_postgres(f"dropdb --if-exists --force {name}")
+    _as_postgres(f"createdb -O outcomes_bench {name} 2>/dev/null || true")
     return f"postgres://outcomes_bench:{password}@127.0.0.1:5432/{name}"
 
 

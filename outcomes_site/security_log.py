@@ -40,7 +40,12 @@ def _who(request: HttpRequest) -> str:
 
 
 def _audit(action: str, *, user=None, name: str = "", request: HttpRequest | None = None):
-    """An audit entry about a sign-in attempt on ``user`` (when the name matched someone)."""
+    """An audit entry about a sign-in attempt on ``user`` (when the name matched someone).
+
+    Only for attempts made through an HTTP request: a sign-in by code (a script, the test
+    client's ``force_login``) is no person signing in, and is logged but not audited."""
+    if request is None or not request.META.get("REQUEST_METHOD"):
+        return
     # Imported here: this module is loaded while the app registry is still being populated.
     from campaigns.services.audit import audit_record
 

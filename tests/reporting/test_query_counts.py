@@ -90,4 +90,10 @@ def test_the_goal_tracker_stays_within_a_small_fixed_budget(admin_client, settin
     admin_client.get(reverse("reporting:goal-tracker"), MARCH)
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(reverse("reporting:goal-tracker"), MARCH)
-    assert len(queries.captured_queries) <= 24
+    # Savepoints and PostgreSQL's per-query settings (see report_cursor) are not data queries.
+    data = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT set_config"))
+    ]
+    assert len(data) <= 22

@@ -75,6 +75,7 @@ class World:
     target: Any
     export: Any
     clients: dict[str, Client] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def client_for(self, role: str, *, enforce_csrf: bool = False) -> Client:
         """A fresh client signed in as ``role`` (a copy of its cookies: a logout in one cell

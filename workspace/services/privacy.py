@@ -96,8 +96,8 @@ class ErasureResult:
 def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> ErasureResult:
     """Delete everything kept about one visitor: their conversations with transcripts,
     segments, outcomes and survey answers, events left on the visitor, stored API replies that
-    name them, and the visitor. Earlier audit entries keep their rows, with the visitor's ID
-    replaced; the erasure itself is audited without it."""
+    name them, and the visitor. Earlier audit entries about those rows keep who, when and what
+    was done, without the values; the erasure itself is audited with counts only."""
     visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
     conversations = Conversation.objects.filter(visitor=visitor)
     conversation_ids = [str(c) for c in conversations.values_list("external_id", flat=True)]
@@ -112,10 +112,21 @@ def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> Era
         survey_responses=SurveyResponse.objects.filter(conversation__visitor=visitor).count(),
         api_replays=replays.count(),
     )
+    erased_objects = {
+        "workspace.Conversation": list(conversations.values_list("pk", flat=True)),
+        "workspace.EngagementAttributeEvent": list(
+            EngagementAttributeEvent.objects.filter(visitor=visitor).values_list("pk", flat=True)
+        ),
+        "workspace.SurveyResponse": list(
+            SurveyResponse.objects.filter(conversation__visitor=visitor).values_list(
+                "pk", flat=True
+            )
+        ),
+    }
     replays.delete()
     EngagementAttributeEvent.objects.filter(visitor=visitor).delete()
     conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses
-    _audit_entries_redact(visitor.external_id)
+    _audit_entries_redact(visitor.external_id, erased_objects)
     pk = visitor.pk
     visitor.delete()
     audit_record(
@@ -128,8 +139,13 @@ def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> Era
     return result
 
 
-def _audit_entries_redact(external_id: str) -> None:
-    """The audit log keeps who did what; the visitor's ID in it is personal data and goes."""
+def _audit_entries_redact(external_id: str, erased_objects: dict[str, list[int]]) -> None:
+    """The audit log keeps who did what and when; the values it copied from the erased rows
+    (amounts, IDs, topics) and the visitor's ID in it are personal data and go."""
+    for object_type, pks in erased_objects.items():
+        AuditEntry.objects.filter(
+            object_type=object_type, object_id__in=[str(pk) for pk in pks]
+        ).update(object_repr=ERASED, before=None, after={"erased": True})
     for entry in AuditEntry.objects.filter(after__visitor=external_id):
         entry.after = {**entry.after, "visitor": ERASED}
         entry.save(update_fields=["after"])
