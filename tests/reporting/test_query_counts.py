@@ -66,13 +66,19 @@ def setting(default_sell, admin):
     return agents, skill, survey
 
 
-@pytest.mark.parametrize("first", [0, 1])
-@pytest.mark.parametrize(("name", "params"), PAGES)
+# From an empty start, except on paginated pages: an empty page has no rows to fetch, and Django
+# skips that query, so those start from a few rows.
+GROWTH_CASES = [
+    (name, params, first)
+    for name, params in PAGES
+    for first in ([1] if name in PAGINATED else [0, 1])
+]
+
+
+@pytest.mark.parametrize(("name", "params", "first"), GROWTH_CASES)
 def test_queries_do_not_grow_with_events(
     admin_client, setting, django_assert_num_queries, name, params, first
 ):
-    if first == 0 and name in PAGINATED:
-        pytest.skip("an empty page has no rows to fetch: Django skips that query")
     agents, skill, survey = setting
     _activity(first, agents, skill, survey)  # none, or 4 events and a survey response
     url = reverse(name)

@@ -4,7 +4,7 @@ one Idempotency-Key stores once, whatever the interleaving."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from tests.workspace.api.helpers import INGEST, post_json
@@ -12,7 +12,7 @@ from workspace.models import EngagementAttributeEvent
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.postgresql,
 ]
 THREADS = 6
 
