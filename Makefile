@@ -54,6 +54,12 @@ endif
 e2e: install ## Browser tests (Playwright + Debian chromium); REQUIRE_BROWSER=1 fails if it is missing
 	OUTCOMES_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_FLAGS)
 
+.PHONY: screenshots
+screenshots: install ## The three journeys in a browser: screenshots (desktop, narrow) and axe results in test-artifacts/
+	rm -rf test-artifacts/screenshots test-artifacts/axe
+	OUTCOMES_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e tests/e2e/test_journeys.py $(PYTEST_FLAGS)
+	@echo "Screenshots: test-artifacts/screenshots/  Accessibility (axe): test-artifacts/axe/"
+
 .PHONY: lint
 lint: install ## ruff: lint and format check
 	$(BIN)/ruff check .
@@ -71,6 +77,10 @@ serve: install ## gunicorn with production settings (DEBUG off), for a realistic
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
 	exec $(BIN)/gunicorn outcomes_site.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+.PHONY: scorecard
+scorecard: install ## Reliability and security scorecard (matrix, bad inputs, load, faults, scan, bandit): one JSON
+	$(BIN)/python .ci/scorecard/scorecard.py
 
 .PHONY: deploy-check
 deploy-check: install ## manage.py check --deploy under production settings

@@ -7,10 +7,12 @@ run, because runs on a shared 2-core machine vary by up to 40 %.
 import http.cookiejar
 import json
 import os
+import platform
 import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -184,3 +186,43 @@ def write_results(name: str, payload: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str))
     return path
+
+
+def free_port() -> int:
+    """A port nobody listens on now (other benchmarks may run on this machine at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the shared machine was."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def machine() -> dict[str, str]:
+    """What the figures came from."""
+    memory = next(
+        line.split()[1]
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    postgres = subprocess.run(
+        ["psql", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory_gib": f"{int(memory) / 1024 / 1024:.1f}",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql_client": postgres,
+    }

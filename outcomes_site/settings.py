@@ -153,6 +153,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# Unambiguous dates ("20 Nov 2026, 17:55") instead of Django's "11/20/2026 5:55 p.m.".
+FORMAT_MODULE_PATH = ["outcomes_site.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -240,3 +242,34 @@ DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 # Bodies over this are refused with 413, judged from Content-Length before reading.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+
+# Scaling (docs/scaling.md): app servers keep no state of their own, so any number can run behind
+# a load balancer; report reads may go to a PostgreSQL read replica; the goal tracker keeps a
+# rollup on PostgreSQL. DB_POOL=1 uses psycopg's connection pool instead of persistent
+# connections (the pool needs CONN_MAX_AGE 0).
+REPORT_ROLLUP = env_bool("REPORT_ROLLUP", default=True)
+if DATABASE_URL and env_bool("DB_POOL"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 8),
+    }
+REPORTING_DATABASE_URL = os.environ.get("REPORTING_DATABASE_URL", "")
+if REPORTING_DATABASE_URL:
+    DATABASES["reporting"] = {
+        **dj_database_url.parse(
+            REPORTING_DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        ),
+        # Tests read the replica's rows from the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["outcomes_site.db_router.ReportingRouter"]
+# Sessions live in the database, so a request may land on any app server; with Redis they are
+# also cached there (cached_db: written through, read from the cache).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)

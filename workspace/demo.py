@@ -1,5 +1,6 @@
 """Demo data for the workspace: visitors and conversations with short transcripts over the past
-60 days (SPEC section 8). Deterministic: the same run twice changes nothing."""
+60 days (SPEC section 8). Deterministic: the same run twice changes nothing. The large benchmark
+data set (``seed_demo --conversations N``) lives in ``workspace.demo_bench``."""
 
 import random
 from datetime import datetime, timedelta
@@ -7,10 +8,10 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from campaigns.models import Campaign, Skill, User
+from workspace.demo_bench import BENCH_PREFIX, seed_bench_conversations  # noqa: F401 (re-exported)
 from workspace.models import Conversation, Message, Segment, Visitor
 
 DEMO_PREFIX = "demo-"
-BENCH_PREFIX = "bench-"
 
 SCRIPTS = {
     "Sales": [
@@ -106,55 +107,3 @@ def seed_conversations(*, now: datetime, count: int = 320, days: int = 60) -> in
     Segment.objects.bulk_create(segments)
     Message.objects.bulk_create(messages, batch_size=2000)
     return len(conversations)
-
-
-def seed_bench_conversations(
-    *, now: datetime, count: int, agents: list[User], days: int = 60, batch: int = 5000
-) -> int:
-    """``count`` closed conversations for benchmarks, bulk-inserted in batches (no transcripts)."""
-    have = Conversation.objects.filter(external_id__startswith=BENCH_PREFIX).count()
-    rng = random.Random(have)  # noqa: S311 - benchmark data
-    skill_of = {
-        a.pk: a.skills.all()[0].pk
-        for a in User.objects.filter(pk__in=[a.pk for a in agents]).prefetch_related("skills")
-    }
-    created = 0
-    while have + created < count:
-        size = min(batch, count - have - created)
-        visitors = Visitor.objects.bulk_create(
-            [
-                Visitor(external_id=f"{BENCH_PREFIX}visitor-{have + created + i}")
-                for i in range(size)
-            ]
-        )
-        rows = []
-        for i, visitor in enumerate(visitors):
-            agent = agents[(have + created + i) % len(agents)]
-            started = now - timedelta(seconds=rng.uniform(600, days * 86400))
-            rows.append(
-                Conversation(
-                    external_id=f"{BENCH_PREFIX}{have + created + i:07d}",
-                    visitor=visitor,
-                    skill_id=skill_of[agent.pk],
-                    agent=agent,
-                    started_at=started,
-                    ended_at=started + timedelta(minutes=rng.randint(3, 30)),
-                )
-            )
-        Conversation.objects.bulk_create(rows, batch_size=size)
-        Segment.objects.bulk_create(
-            [
-                Segment(
-                    conversation=c,
-                    agent_id=c.agent_id,
-                    skill_id=c.skill_id,
-                    started_at=c.started_at,
-                    ended_at=c.ended_at,
-                    end_reason=Segment.EndReason.CLOSE,
-                )
-                for c in rows
-            ],
-            batch_size=size,
-        )
-        created += size
-    return created

@@ -152,13 +152,16 @@ def _amend_one(events, managers, at) -> None:
 
 
 def _live_conversations(now: datetime) -> None:
-    """Two Sales conversations for the demo agent: one open, one closed ten minutes ago, so
-    the widget and the pending badges can be tried at once."""
+    """Conversations for the demo agent to try at once: two Sales ones (open, and closed ten
+    minutes ago) for the outcomes and the pending badges, and an open General one, whose skill
+    has a survey and no outcomes."""
     agent = User.objects.filter(username="agent").first()
-    sales = Skill.objects.filter(name="Sales").first()
-    if agent is None or sales is None:
+    skills = {skill.name: skill for skill in Skill.objects.filter(name__in=["Sales", "General"])}
+    if agent is None or len(skills) < 2:
         return
-    for n, ended in ((1, None), (2, now - timedelta(minutes=10))):
+    live = ((1, "Sales", None), (2, "Sales", now - timedelta(minutes=10)), (3, "General", None))
+    for n, skill_name, ended in live:
+        skill = skills[skill_name]
         external_id = f"{LIVE_PREFIX}{n}"
         if Conversation.objects.filter(external_id=external_id).exists():
             continue
@@ -167,19 +170,19 @@ def _live_conversations(now: datetime) -> None:
         conversation = Conversation.objects.create(
             external_id=external_id,
             visitor=visitor,
-            skill=sales,
+            skill=skill,
             agent=agent,
             started_at=started,
             ended_at=ended,
         )
         conversation.segments.create(
             agent=agent,
-            skill=sales,
+            skill=skill,
             started_at=started,
             ended_at=ended,
             end_reason="close" if ended else "",
         )
-        script = SCRIPTS["Sales"]
+        script = SCRIPTS[skill_name]
         messages_append(
             conversation=conversation,
             messages=[

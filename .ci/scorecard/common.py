@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - runs fixed local tools (psql, gunicorn, wapiti, pytest, bandit)
 """What the load, fault and scan steps share: a dedicated PostgreSQL database, gunicorn on
 127.0.0.1 with production settings, signed-in HTTP clients, and percentiles.
 
@@ -28,23 +29,23 @@ ROLE = "outcomes_scorecard"
 def _as_postgres(command: str, sql: str | None = None) -> subprocess.CompletedProcess:
     runner = ["su", "postgres", "-c"] if os.geteuid() == 0 else ["sudo", "-n", "-u", "postgres"]
     args = [*runner, command] if os.geteuid() == 0 else [*runner, "sh", "-c", command]
-    return subprocess.run(
-        args, input=sql, capture_output=True, text=True, check=False, timeout=60
-    )
+    return subprocess.run(args, input=sql, capture_output=True, text=True, check=False, timeout=60)
 
 
 def dedicated_database(name: str) -> str:
     """A fresh database ``name`` owned by a scorecard role with a new password; its URL."""
-    if not shutil.which("pg_isready") or subprocess.run(
-        ["pg_isready", "-q", "-h", HOST, "-p", "5432"], check=False
-    ).returncode:
+    if (
+        not shutil.which("pg_isready")
+        or subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", "5432"], check=False).returncode
+    ):
         sys.exit(
             f"PostgreSQL is not accepting connections on {HOST}:5432: the scorecard's load, "
             "fault and scan steps need it (.ci/run installs and starts it)."
         )
     password = secrets.token_hex(12)
+    # A constant role name and a random hex password: no outside input reaches this SQL.
     sql = (
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "  # nosec B608
         f"THEN CREATE ROLE {ROLE} LOGIN CREATEDB; END IF; END $$; "
         f"ALTER ROLE {ROLE} PASSWORD '{password}';"
     )

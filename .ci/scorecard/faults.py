@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg  # noqa: E402
-from common import (  # noqa: E402
+import psycopg
+from common import (
     HOST,
     Browser,
     dedicated_database,
@@ -208,12 +208,9 @@ def count_rows(database_url: str) -> dict:
             """SELECT count(*), count(DISTINCT action_id)
                FROM workspace_engagementattributeevent WHERE action_id LIKE 'F-API-%%'"""
         )
-        replies = {
-            key: body
-            for key, body in connection.execute(
-                "SELECT key, response_body FROM workspace_apiidempotencyrecord"
-            )
-        }
+        replies = dict(
+            connection.execute("SELECT key, response_body FROM workspace_apiidempotencyrecord")
+        )
         stored_event_ids = {
             eid
             for (eid,) in connection.execute(

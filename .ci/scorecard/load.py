@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg  # noqa: E402
-from common import (  # noqa: E402
+import psycopg
+from common import (
     HOST,
     Browser,
     dedicated_database,
@@ -142,7 +142,9 @@ def main() -> None:
     base = f"http://{HOST}:{port}"
     with gunicorn(env, port, workers=args.workers):
         with ThreadPoolExecutor(max_workers=args.agents) as pool:
-            cookies = list(pool.map(lambda a: login(base, a["username"], password), world["agents"]))
+            cookies = list(
+                pool.map(lambda a: login(base, a["username"], password), world["agents"])
+            )
         started = time.monotonic()
         run = Run(deadline=started + args.max_seconds)
         threads = [

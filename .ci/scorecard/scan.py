@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607 - runs fixed local tools (psql, gunicorn, wapiti, pytest, bandit)
 """Black-box scan: wapiti against gunicorn on 127.0.0.1, anonymous and signed in as a
 dedicated scanner agent (its own conversation), logout and destructive URLs excluded.
 
@@ -26,8 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     HOST,
+    Browser,
     dedicated_database,
     drop_database,
     free_port,
@@ -39,10 +41,9 @@ from common import (  # noqa: E402
 )
 
 DATABASE = "outcomes_scorecard_scan"
-MODULES = (
-    "backup,blindsql,cookieflags,crlf,csp,csrf,exec,file,htaccess,http_headers,methods,"
-    "permanentxss,redirect,sql,xss"
-)
+# Time-based blind SQL (blindsql), backup-file and method probes are left out to keep the
+# step within its time budget; the error-based sql module still runs.
+MODULES = "cookieflags,crlf,csp,csrf,exec,file,http_headers,permanentxss,redirect,sql,xss"
 LEVELS = {"0": "info", "1": "low", "2": "medium", "3": "high", "4": "critical"}
 # Cookies and HSTS are for HTTPS, which production turns on (PRODUCTION=1); this scan runs
 # the same code on plain HTTP at 127.0.0.1. tests/security/test_sessions_and_headers.py
@@ -157,7 +158,7 @@ def scan(base: str, name: str, folder: Path, args, cookies: dict | None) -> dict
         capture_output=True,
         text=True,
         check=False,
-        timeout=args.scan_seconds * 4 + 120,
+        timeout=args.scan_seconds + args.attack_seconds * 11 + 120,
     )
     if not report.exists():
         sys.exit(f"wapiti produced no report ({name}): {result.stderr[-2000:]}")
@@ -167,10 +168,31 @@ def scan(base: str, name: str, folder: Path, args, cookies: dict | None) -> dict
     return {"seconds": round(time.monotonic() - started, 1), "findings": items}
 
 
+def csrf_checked(findings_list: list[dict], port: int, cookies: dict | None) -> None:
+    """wapiti 3.0.4 knows CSRF token fields by name, and Django's "csrfmiddlewaretoken" is not
+    on its list, so every form looks unprotected to it. Check each such finding for real: the
+    same POST without the token must be refused (403)."""
+    for item in findings_list:
+        if item["category"] != "Cross Site Request Forgery" or "Lack" not in item["info"]:
+            continue
+        browser = Browser(port, {k: v for k, v in (cookies or {}).items() if k == "sessionid"})
+        try:
+            status, _h, _c = browser.request(
+                "POST",
+                item["path"],
+                b"x=1",
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        finally:
+            browser.close()
+        item["verified_status_without_token"] = status
+        item["false_positive"] = status == 403
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scan-seconds", type=float, default=60)
-    parser.add_argument("--attack-seconds", type=float, default=15)
+    parser.add_argument("--scan-seconds", type=float, default=30)
+    parser.add_argument("--attack-seconds", type=float, default=6)
     parser.add_argument("--output")
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
@@ -184,28 +206,35 @@ def main() -> None:
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryDirectory() as tmp, gunicorn(env, port, workers=2):
         folder = Path(tmp)
+        cookies = login(base, "scanner", password)
         runs = {
             "anonymous": scan(base, "anonymous", folder, args, None),
-            "signed_in": scan(base, "signed-in", folder, args, login(base, "scanner", password)),
+            "signed_in": scan(base, "signed-in", folder, args, cookies),
         }
+        csrf_checked(runs["anonymous"]["findings"], port, None)
+        csrf_checked(runs["signed_in"]["findings"], port, cookies)
     if not args.keep_database:
         drop_database(DATABASE)
     everything = [item for run in runs.values() for item in run["findings"]]
     serious = [
         item
         for item in everything
-        if item["level"] in ("medium", "high", "critical") and not item["https_only"]
+        if item["level"] in ("medium", "high", "critical")
+        and not item["https_only"]
+        and not item.get("false_positive")
     ]
     write_json(
         args.output,
         {
-            "tool": "wapiti " + subprocess.run(
+            "tool": "wapiti "
+            + subprocess.run(
                 ["dpkg-query", "-W", "-f=${Version}", "wapiti"], capture_output=True, text=True
             ).stdout,
             "modules": MODULES,
             "scans": {name: {"seconds": run["seconds"]} for name, run in runs.items()},
             "findings_medium_or_higher": len(serious),
             "findings_low": sum(1 for item in everything if item["level"] == "low"),
+            "false_positives_verified": sum(1 for i in everything if i.get("false_positive")),
             "https_only_findings_on_plain_http": sum(1 for i in everything if i["https_only"]),
             "findings": everything,
         },

@@ -47,9 +47,7 @@ def agent_with_conversation(username: str, password_hash: str, skill: Skill) -> 
         defaults={"visitor": visitor, "skill": skill, "agent": user, "started_at": now},
     )
     if created:
-        Segment.objects.create(
-            conversation=conversation, agent=user, skill=skill, started_at=now
-        )
+        Segment.objects.create(conversation=conversation, agent=user, skill=skill, started_at=now)
         Message.objects.create(
             conversation=conversation,
             sent_by=Message.SentBy.CONSUMER,
@@ -75,8 +73,7 @@ def main() -> None:
             config=config, property_key=key, defaults={"display_name": name, "position": position}
         )
     agents = [
-        agent_with_conversation(f"load-agent-{i}", password_hash, skill)
-        for i in range(args.agents)
+        agent_with_conversation(f"load-agent-{i}", password_hash, skill) for i in range(args.agents)
     ]
     scanner = agent_with_conversation("scanner", password_hash, skill) if args.scanner else None
     _connector, key = connector_create(name="Scorecard", actor=None)

@@ -24,10 +24,11 @@ from functools import cache
 from itertools import pairwise
 
 from babel.numbers import get_currency_precision, list_currencies
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from campaigns.catalogue import AttributeType
 from campaigns.models import AttributionModel, Campaign, Goal, ServiceStatusBox, User
+from outcomes_site.db_router import reporting_alias
 from reporting.attribution import MAX_WINDOW_DAYS, PolicyPeriod
 from reporting.filters import NONE, ReportFilters, Scope, Source
 from workspace.models import AGENT_SOURCES, Conversation, EngagementAttributeEvent, Segment
@@ -269,11 +270,12 @@ def report_cursor() -> Iterator:
     """A cursor for one report query. On PostgreSQL the query's transaction turns JIT off (its
     compilation took about a second here for a query that runs in half of that) and gives the
     sorts of the attribution step room in memory instead of on disk."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    database = connections[reporting_alias()]  # a read replica, when configured
+    if database.vendor != "postgresql":
+        with database.cursor() as cursor:
             yield cursor
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
         )

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import AttributeType, ServiceStatus
 from campaigns.models import Connector, GoalType, Skill
+from outcomes_site.db_router import reporting_alias
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import (
     CAMPAIGNS,
@@ -263,7 +264,7 @@ FROM credits cr WHERE {where} GROUP BY cr.currency"""  # noqa: S608 (values are 
 def event_rows_iter(context: ReportContext, drill: Drill, chunk: int = 2000) -> Iterator[EventRow]:
     """Every credit row, streamed from a server-side cursor (constant memory)."""
     sql, p = _event_select(context, drill)
-    with connection.chunked_cursor() as cursor:
+    with connections[reporting_alias()].chunked_cursor() as cursor:
         cursor.execute(sql, p.values)
         names = [col[0] for col in cursor.description]
         while batch := cursor.fetchmany(chunk):

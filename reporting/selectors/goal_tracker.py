@@ -20,6 +20,14 @@ from reporting.selectors.credits import (
     fetch_dicts,
 )
 from reporting.selectors.numbers import as_count, as_money
+from reporting.selectors.rollup import (
+    Split,
+    rollup_credit_rows,
+    rollup_distinct_rows,
+    rollup_handled_rows,
+    rollup_split,
+    span_context,
+)
 
 SUB_COLUMN = {
     Breakdown.AGENT: None,
@@ -127,7 +135,35 @@ class GoalTracker:
         )
 
 
-def _credit_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
+def _credit_aggregate(context: ReportContext, group_by: list[str], split: Split | None) -> list:
+    """Grouped credit rows: the rollup's whole days plus the event tables around them."""
+    if split is None:
+        return _credit_aggregate_events(context, group_by)
+    rows = rollup_credit_rows(context, split, group_by)
+    for starts, ends in split.edges:
+        rows += _credit_aggregate_events(span_context(context, starts, ends), group_by)
+    return rows
+
+
+def _distinct_aggregate(context: ReportContext, split: Split | None) -> list[dict]:
+    rows = rollup_distinct_rows(context, split) if split else None
+    if rows is None:
+        return _distinct_aggregate_events(context)
+    for starts, ends in split.edges:
+        rows += _distinct_aggregate_events(span_context(context, starts, ends))
+    return rows
+
+
+def _handled_aggregate(context: ReportContext, group_by: list[str], split: Split | None) -> list:
+    if split is None:
+        return _handled_aggregate_events(context, group_by)
+    rows = rollup_handled_rows(context, split, group_by)
+    for starts, ends in split.edges:
+        rows += _handled_aggregate_events(span_context(context, starts, ends), group_by)
+    return rows
+
+
+def _credit_aggregate_events(context: ReportContext, group_by: list[str]) -> list[dict]:
     query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
     where = credit_filters_sql(context.filters, context.scope, query.params)
     keys = ", ".join(group_by)
@@ -139,7 +175,7 @@ GROUP BY {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reach
     return fetch_dicts(sql, query.params)
 
 
-def _distinct_aggregate(context: ReportContext) -> list[dict]:
+def _distinct_aggregate_events(context: ReportContext) -> list[dict]:
     """Each event once, whoever shares its credit: the total beside the per-agent sum."""
     query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
     where = credit_filters_sql(context.filters, context.scope, query.params)
@@ -171,7 +207,7 @@ def handled_sql(context: ReportContext, p: Params) -> str:
 """  # noqa: S608 (values are parameters)
 
 
-def _handled_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
+def _handled_aggregate_events(context: ReportContext, group_by: list[str]) -> list[dict]:
     p = Params()
     head = handled_sql(context, p)
     where = credit_filters_sql(context.filters, context.scope, p)
@@ -202,13 +238,14 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
 
     total, distinct = Measures(), Measures()
     reached = ReachedTotals()
-    for item in _credit_aggregate(context, credit_keys):
+    split = rollup_split(context)
+    for item in _credit_aggregate(context, credit_keys, split):
         row_for(item["agent_id"], item.get(sub) if sub else None).measures.add_credit(item)
         total.add_credit(item)
         reached.add(item)
-    for item in _distinct_aggregate(context):
+    for item in _distinct_aggregate(context, split):
         distinct.add_credit(item)
-    for item in _handled_aggregate(context, group_by):
+    for item in _handled_aggregate(context, group_by, split):
         measures = row_for(item["agent_id"], item.get(sub) if sub else None).measures
         measures.handled, measures.interactions = item["handled"], item["interactions"]
         total.handled += item["handled"]

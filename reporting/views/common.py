@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from outcomes_site.db_router import report_reads
 from reporting.forms import report_context
 
 REPORT_PERMISSIONS = ("campaigns.view_all_reports", "campaigns.view_team_reports")
@@ -18,13 +19,17 @@ def can_read_reports(user) -> bool:
 
 
 def reports_required(view):
-    """Admins, campaign managers and agent managers; everyone else gets 403."""
+    """Admins, campaign managers and agent managers; everyone else gets 403. Their GETs read
+    from the reporting database (``outcomes_site.db_router``)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not can_read_reports(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        with report_reads():  # on the read replica, when one is configured
+            return view(request, *args, **kwargs)
 
     return wrapped
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from outcomes_site.db_router import reads_reports
 from reporting.forms import DrillForm
 from reporting.selectors.pages import goal_tracker_page
 from reporting.views.common import context_for, render_report, reports_required
@@ -26,6 +27,7 @@ def goal_tracker(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("campaigns.work_conversations", raise_exception=True)
 @vary_on_headers("HX-Request")
+@reads_reports
 def my_summary(request: HttpRequest) -> HttpResponse:
     """An agent's own outcomes, targets and attainment: the goal tracker scoped to them."""
     context, form, _account = context_for(request, own=True)

@@ -45,6 +45,51 @@
     if (target) { target.focus(); }
   });
 
+  // While a request runs, its target is busy for assistive technology too.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    if (target && target.setAttribute) { target.setAttribute("aria-busy", "true"); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var target = event.detail.target;
+    if (target && target.removeAttribute) { target.removeAttribute("aria-busy"); }
+  });
+
+  // An outerHTML swap removes the element that had the focus, which drops keyboard users at the
+  // top of the page. Remember whether the focus was inside the target; once every other handler
+  // had its turn, if the focus was lost, put it on the new fragment's heading (or the fragment).
+  // Fragments may also carry [data-announce]: its text is read out in the polite live region.
+  var focusWasInside = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    focusWasInside = target && target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var id = focusWasInside || (event.detail.target && event.detail.target.id);
+    var root = id ? document.getElementById(id) : null;
+    var lost = focusWasInside;
+    focusWasInside = null;
+    if (!root) { return; }
+    var news = root.matches("[data-announce]") ? root : root.querySelector("[data-announce]");
+    var announcer = document.getElementById("announcer");
+    if (news && announcer) {
+      announcer.textContent = "";
+      window.setTimeout(function () {
+        announcer.textContent = news.getAttribute("data-announce") || news.textContent.trim();
+      }, 50);
+    }
+    if (!lost) { return; }
+    window.setTimeout(function () {
+      var active = document.activeElement;
+      if (active && active !== document.body && document.contains(active)) { return; }
+      var target = root.querySelector("h2, h3, h4") || root;
+      if (!target.hasAttribute("tabindex") && !target.matches("a, button, input, select, textarea")) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }, 0);
+  });
+
   // Plain forms: confirm destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -99,7 +99,7 @@ def test_last_used_time_is_shown(campaign_manager_client):
     ConnectorFactory(name="Used", last_used_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
     ConnectorFactory(name="Unused")
     html = campaign_manager_client.get(PAGE).content.decode()
-    assert "03/04/2026" in html
+    assert "4 Mar 2026, 05:06" in html
     assert "Never" in html
 
 

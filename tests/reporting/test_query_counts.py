@@ -86,6 +86,9 @@ def test_queries_do_not_grow_with_events(
     with CaptureQueriesContext(connection) as few:
         assert admin_client.get(url, params).status_code == 200
     _activity(10, agents, skill, survey)  # 40 more events
+    # On PostgreSQL the first read after writes rebuilds the rollup's stale days (a fixed set of
+    # statements, counted in test_rollup.py); the page's own queries are what must not grow.
+    admin_client.get(url, params)
     with django_assert_num_queries(len(few.captured_queries)):
         assert admin_client.get(url, params).status_code == 200
 
@@ -96,10 +99,13 @@ def test_the_goal_tracker_stays_within_a_small_fixed_budget(admin_client, settin
     admin_client.get(reverse("reporting:goal-tracker"), MARCH)
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(reverse("reporting:goal-tracker"), MARCH)
-    # Savepoints and PostgreSQL's per-query settings (see report_cursor) are not data queries.
-    data = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT set_config"))
-    ]
+    # Savepoints, PostgreSQL's per-query settings (see report_cursor) and the rollup's lock are
+    # not data queries.
+    skipped = (
+        "SAVEPOINT",
+        "RELEASE SAVEPOINT",
+        "SELECT set_config",
+        "SELECT pg_advisory_xact_lock",
+    )
+    data = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(skipped)]
     assert len(data) <= 22

@@ -2,8 +2,8 @@
 CSRF token. The table below has one entry per URL pattern; a pattern without an entry fails
 ``test_every_url_pattern_has_an_entry``, so a new URL cannot ship untested.
 
-Posts carry one unknown field unless an entry gives other data: a role that may act then gets 422 (the
-form's errors) or its success answer, a role that may not gets 403 or 404 before any
+Posts carry one unknown field unless an entry gives other data: a role that may act then
+gets 422 (the form's errors) or its success answer, a role that may not gets 403 or 404 before any
 validation. Each cell runs in a savepoint that is rolled back, so cells do not see each other's
 writes. Django admin (``back-office/``) is checked separately at the end.
 """
@@ -117,9 +117,7 @@ MATRIX: dict[str, Entry] = {
     # People (admins)
     "campaigns:user-list": Entry(get=people(200), post=GET_ONLY),
     "campaigns:user-create": Entry(get=people(200), post=people(422)),
-    "campaigns:user-update": Entry(
-        get=people(200), post=people(422), kwargs=pk("users.agent")
-    ),
+    "campaigns:user-update": Entry(get=people(200), post=people(422), kwargs=pk("users.agent")),
     "campaigns:skill-list": Entry(get=people(200), post=GET_ONLY),
     "campaigns:skill-create": Entry(get=people(200), post=people(422)),
     "campaigns:skill-update": Entry(
@@ -190,9 +188,7 @@ MATRIX: dict[str, Entry] = {
         htmx_post=BUILDER_FRAGMENT,
     ),
     # Agent Workspace
-    "workspace:conversation-list": Entry(
-        get=roles(403, agent=200, other_agent=200), post=GET_ONLY
-    ),
+    "workspace:conversation-list": Entry(get=roles(403, agent=200, other_agent=200), post=GET_ONLY),
     "workspace:conversation-detail": Entry(
         get=conversation(agent=200, manager=200), post=GET_ONLY, kwargs=conv()
     ),
@@ -241,9 +237,7 @@ MATRIX: dict[str, Entry] = {
     "reporting:goal-tracker": Entry(get=reports(200), post=GET_ONLY),
     "reporting:my-summary": Entry(get=roles(403, agent=200, other_agent=200), post=GET_ONLY),
     "reporting:event-list": Entry(get=reports(200), post=GET_ONLY),
-    "reporting:conversation-list": Entry(
-        get=reports(200), post=GET_ONLY, query="family=handled"
-    ),
+    "reporting:conversation-list": Entry(get=reports(200), post=GET_ONLY, query="family=handled"),
     "reporting:duplicate-list": Entry(get=reports(200), post=GET_ONLY),
     "reporting:survey-report": Entry(get=reports(200), post=GET_ONLY),
     "reporting:completeness": Entry(get=reports(200), post=GET_ONLY),
@@ -322,7 +316,7 @@ def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
 
 
 def test_every_url_pattern_has_an_entry(security_figures):
-    found = dict((name, route) for route, name in url_patterns())
+    found = {name: route for route, name in url_patterns()}
     missing = sorted(f"{name} ({route})" for name, route in found.items() if name not in MATRIX)
     stale = sorted(set(MATRIX) - set(found))
     security_figures.setdefault("matrix", {})["url_patterns"] = len(found)
@@ -395,7 +389,9 @@ def _cell(world: World, name: str, entry: Entry, role: str, method: str, htmx: b
         response.close()
         transaction.set_rollback(True)
     variant = f"{method.upper()}{' htmx' if htmx else ''}"
-    return Cell(name, role, variant, expected, response.status_code, _judge(response, expected, htmx))
+    return Cell(
+        name, role, variant, expected, response.status_code, _judge(response, expected, htmx)
+    )
 
 
 def _csrf_cell(world: World, name: str, entry: Entry) -> Cell | None:
@@ -439,8 +435,8 @@ def test_url_answers_each_role_as_expected(world, name, security_figures):
 
 def test_django_admin_is_for_staff_only(world, client, security_figures):
     """The back office: anonymous people are sent to sign in (the admin's login, or for model
-    pages the product's, which returns them to the admin), and signed-in people who are not staff, product admins
-    included, are sent to the admin's own login instead of being let in."""
+    pages the product's, which returns them to the admin), and signed-in people who are not
+    staff, product admins included, are sent to the admin's own login instead of being let in."""
     admin_login, login = reverse("admin:login"), reverse("login")
     paths = [
         reverse("admin:index"),

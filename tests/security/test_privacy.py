@@ -44,7 +44,10 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
         ("4111111111111111", "************1111"),
         ("amex 378282246310005.", "amex ***********0005."),
         ("4111111111111111 12", "************1111 12"),  # digits after the card stay
-        ("two: 5500 0000 0000 0004, 4012888888881881", "two: **** **** **** 0004, ************1881"),
+        (
+            "two: 5500 0000 0000 0004, 4012888888881881",
+            "two: **** **** **** 0004, ************1881",
+        ),
         ("4111111111111112", "4111111111111112"),  # fails Luhn: an order number, not a card
         ("order 1234567890123", "order 1234567890123"),
         ("call 0044 20 7946 0958", "call 0044 20 7946 0958"),
@@ -79,7 +82,9 @@ def test_the_conversations_feed_masks_card_numbers(agent, sales_skill):
     body = {
         "conversationId": "feed-card",
         "visitorId": "v-card",
-        "messages": [{"sentBy": "consumer", "text": "4012-8888-8888-1881", "time": "2026-01-01T10:00:00Z"}],
+        "messages": [
+            {"sentBy": "consumer", "text": "4012-8888-8888-1881", "time": "2026-01-01T10:00:00Z"}
+        ],
     }
     response = Client().post(
         reverse("api:conversations"),
@@ -93,7 +98,9 @@ def test_the_conversations_feed_masks_card_numbers(agent, sales_skill):
 
 
 def test_free_text_survey_answers_are_masked(agent_client, agent, sales_skill):
-    survey = agent_survey(skills=[sales_skill], questions=[("Notes", QuestionKind.FREE_TEXT, False, [])])
+    survey = agent_survey(
+        skills=[sales_skill], questions=[("Notes", QuestionKind.FREE_TEXT, False, [])]
+    )
     conversation = ConversationFactory(agent=agent, skill=sales_skill)
     question = survey.questions.get()
     response = agent_client.post(
@@ -111,13 +118,14 @@ def test_free_text_survey_answers_are_masked(agent_client, agent, sales_skill):
 def two_visitors(agent, sales_skill):
     """A visitor to erase, with a conversation, transcript, outcome, survey answer and an event
     left on the visitor; and another visitor whose data must stay."""
+    from tests.workspace.factories import attribute_config
     from workspace.services.outcomes import outcome_submit
     from workspace.services.surveys import survey_submit
 
-    from tests.workspace.factories import attribute_config
-
     attribute_config("purchase", skills=[sales_skill])
-    survey = agent_survey(skills=[sales_skill], questions=[("Notes", QuestionKind.FREE_TEXT, False, [])])
+    survey = agent_survey(
+        skills=[sales_skill], questions=[("Notes", QuestionKind.FREE_TEXT, False, [])]
+    )
     kept, erased = VisitorFactory(external_id="keep-me"), VisitorFactory(external_id="erase-me")
     for visitor in (kept, erased):
         conversation = ConversationFactory(visitor=visitor, agent=agent, skill=sales_skill)
@@ -153,9 +161,7 @@ def _data_of(external_id: str) -> dict[str, int]:
         "visitors": Visitor.objects.filter(external_id=external_id).count(),
         "conversations": Conversation.objects.filter(visitor__external_id=external_id).count(),
         "messages": Message.objects.filter(conversation__visitor__external_id=external_id).count(),
-        "events": EngagementAttributeEvent.objects.filter(
-            visitor__external_id=external_id
-        ).count(),
+        "events": EngagementAttributeEvent.objects.filter(visitor__external_id=external_id).count(),
         "responses": SurveyResponse.objects.filter(
             conversation__visitor__external_id=external_id
         ).count(),
@@ -163,7 +169,7 @@ def _data_of(external_id: str) -> dict[str, int]:
 
 
 def test_erasure_deletes_one_visitors_data_and_keeps_the_rest(two_visitors, admin):
-    kept, erased = two_visitors
+    _kept, erased = two_visitors
     kept_before = _data_of("keep-me")
     result = visitor_erase(visitor=erased, actor=admin, now=NOW)
     assert result.as_dict() == {
@@ -253,7 +259,7 @@ def test_retention_cutoff_counts_calendar_months():
 
 
 def test_retention_purge_deletes_only_what_is_older(aged_data):
-    old, new = aged_data
+    _old, new = aged_data
     dry = retention_purge(months=24, now=NOW, dry_run=True)
     assert (dry.events, dry.messages) == (1, 1)
     assert Message.objects.count() == 2
@@ -261,11 +267,10 @@ def test_retention_purge_deletes_only_what_is_older(aged_data):
     result = retention_purge(months=24, now=NOW)
     assert (result.events, result.messages) == (1, 1)
     assert list(Message.objects.values_list("conversation", flat=True)) == [new.pk]
-    assert list(EngagementAttributeEvent.objects.values_list("conversation", flat=True)) == [
-        new.pk
-    ]
+    assert list(EngagementAttributeEvent.objects.values_list("conversation", flat=True)) == [new.pk]
     entry = AuditEntry.objects.get(action="retention.purge")
-    assert entry.after["events"] == 1 and entry.after["months"] == 24
+    assert entry.after["events"] == 1
+    assert entry.after["months"] == 24
 
 
 def test_retention_command_uses_the_setting(aged_data, settings):
@@ -296,6 +301,32 @@ def test_retention_setting_comes_from_the_environment():
     env = {"PATH": "/usr/bin:/bin", "OUTCOMES_TESTING": "1", "DATA_RETENTION_MONTHS": "7"}
     env["DJANGO_SETTINGS_MODULE"] = "outcomes_site.settings"
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "7"
+
+
+def test_erasure_removes_stored_api_replies_that_name_the_visitor(two_visitors, admin):
+    from tests.workspace.api.helpers import new_key
+    from workspace.models import ApiIdempotencyRecord
+
+    key = new_key()
+    for visitor in ("erase-me", "keep-me"):
+        body = {"visitorId": visitor, "engagementAttributes": [{"type": "lead"}]}
+        response = Client().post(
+            reverse("api:engagement-attributes"),
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": f"k-{visitor}"},
+        )
+        assert response.status_code in (200, 201), response.content
+    result = visitor_erase(
+        visitor=Visitor.objects.get(external_id="erase-me"), actor=admin, now=NOW
+    )
+    assert result.api_replays == 1
+    assert list(ApiIdempotencyRecord.objects.values_list("key", flat=True)) == ["k-keep-me"]

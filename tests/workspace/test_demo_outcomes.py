@@ -56,12 +56,13 @@ def test_it_reports_outcomes_in_two_currencies_with_a_duplicate_and_surveys(demo
     )
 
 
-def test_demo_agent_gets_an_open_and_a_just_closed_sales_conversation(demo_account):
+def test_demo_agent_gets_live_sales_and_general_conversations(demo_account):
     from workspace.models import Conversation
 
     seed_outcomes(now=NOW)
     seed_outcomes(now=NOW)
     live = Conversation.objects.filter(external_id__startswith="demo-live-")
-    assert live.count() == 2
+    assert live.count() == 3
     assert {c.agent.username for c in live} == {"agent"}
-    assert live.filter(ended_at__isnull=True).count() == 1
+    assert live.filter(ended_at__isnull=True, skill__name="Sales").count() == 1
+    assert live.filter(ended_at__isnull=True, skill__name="General").count() == 1

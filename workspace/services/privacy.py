@@ -92,6 +92,10 @@ class ErasureResult:
         return asdict(self)
 
 
+def _pks(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> ErasureResult:
     """Delete everything kept about one visitor: their conversations with transcripts,
@@ -100,41 +104,36 @@ def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> Era
     was done, without the values; the erasure itself is audited with counts only."""
     visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
     conversations = Conversation.objects.filter(visitor=visitor)
-    conversation_ids = [str(c) for c in conversations.values_list("external_id", flat=True)]
+    events = EngagementAttributeEvent.objects.filter(visitor=visitor)
+    responses = SurveyResponse.objects.filter(conversation__visitor=visitor)
     replays = ApiIdempotencyRecord.objects.filter(
         Q(response_body__visitorId=visitor.external_id)
-        | Q(response_body__conversationId__in=conversation_ids)
-    )
-    result = ErasureResult(
-        conversations=len(conversation_ids),
-        messages=Message.objects.filter(conversation__visitor=visitor).count(),
-        events=EngagementAttributeEvent.objects.filter(visitor=visitor).count(),
-        survey_responses=SurveyResponse.objects.filter(conversation__visitor=visitor).count(),
-        api_replays=replays.count(),
-    )
-    erased_objects = {
-        "workspace.Conversation": list(conversations.values_list("pk", flat=True)),
-        "workspace.EngagementAttributeEvent": list(
-            EngagementAttributeEvent.objects.filter(visitor=visitor).values_list("pk", flat=True)
-        ),
-        "workspace.SurveyResponse": list(
-            SurveyResponse.objects.filter(conversation__visitor=visitor).values_list(
-                "pk", flat=True
+        | Q(
+            response_body__conversationId__in=list(
+                conversations.values_list("external_id", flat=True)
             )
-        ),
+        )
+    )
+    erased = {
+        "workspace.Conversation": _pks(conversations),
+        "workspace.EngagementAttributeEvent": _pks(events),
+        "workspace.SurveyResponse": _pks(responses),
     }
-    replays.delete()
-    EngagementAttributeEvent.objects.filter(visitor=visitor).delete()
+    result = ErasureResult(
+        conversations=len(erased["workspace.Conversation"]),
+        messages=Message.objects.filter(conversation__visitor=visitor).count(),
+        events=len(erased["workspace.EngagementAttributeEvent"]),
+        survey_responses=len(erased["workspace.SurveyResponse"]),
+        api_replays=replays.delete()[0],
+    )
+    events.delete()
     conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses
-    _audit_entries_redact(visitor.external_id, erased_objects)
+    _audit_entries_redact(visitor.external_id, erased)
     pk = visitor.pk
     visitor.delete()
+    after = {"visitor": f"{ERASED} #{pk}", **result.as_dict()}
     audit_record(
-        actor=actor,
-        action="visitor.erase",
-        object_type="workspace.Visitor",
-        after={"visitor": f"{ERASED} #{pk}", **result.as_dict()},
-        at=now,
+        actor=actor, action="visitor.erase", object_type="workspace.Visitor", after=after, at=now
     )
     return result
 

@@ -55,7 +55,10 @@ def render_conversation(
     )
     forms_attach(summary, bound=bound)
     context: dict[str, Any] = {
-        "nav_section": "workspace",
+        # Managers reach a conversation from the reports; agents from their workspace.
+        "nav_section": "workspace"
+        if request.user.has_perm("campaigns.work_conversations")
+        else "reports",
         "conversation": conversation,
         "summary": summary,
         "alert": alert,
@@ -93,7 +96,9 @@ def acting_role(request: HttpRequest, conversation: Conversation) -> ActorRole:
 def section_done(request: HttpRequest, conversation: Conversation, *, now, partial: str):
     """After a save: htmx swaps the fresh section in; a plain post redirects to the page."""
     if request.htmx:
-        return render_conversation(request, conversation, now=now, partial=partial)
+        # The section says so itself (a status the focus moves to), as the page would.
+        alert = ("success", _("Saved."))
+        return render_conversation(request, conversation, now=now, partial=partial, alert=alert)
     messages.success(request, _("Saved."))
     url = reverse("workspace:conversation-detail", args=[conversation.pk])
     return redirect(f"{url}#{partial}")

@@ -25,5 +25,7 @@ class Command(BaseCommand):
             result = visitor_erase(visitor=visitor, actor=None, now=timezone.now())
             if dry_run:
                 transaction.set_rollback(True)
-        counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in result.as_dict().items())
+        counts = ", ".join(
+            f"{count} {name.replace('_', ' ')}" for name, count in result.as_dict().items()
+        )
         self.stdout.write(f"{'Would erase' if dry_run else 'Erased'}: {counts}.")

@@ -1,0 +1,148 @@
+# ruff: noqa: S603 - runs fixed local tools (pytest, bandit, pip) with arguments built here
+"""The reliability and security scorecard (issue 8): runs every figure-producing step and
+prints ONE JSON document; exits 1 when a figure misses its target.
+
+    .venv/bin/python .ci/scorecard/scorecard.py      (or: make scorecard)
+
+Steps: the authorization matrix and bad-input tests (pytest, figures through the
+``security_figures`` fixture), bandit, the dependency freshness report (informational), the
+load, the database faults and the wapiti scan (each with its own gunicorn on 127.0.0.1 and its
+own PostgreSQL database). Step logs go to test-artifacts/scorecard/.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "test-artifacts" / "scorecard"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+HERE = ROOT / ".ci" / "scorecard"
+
+
+def step(name: str, command: list[str], env: dict | None = None, timeout: int = 900) -> dict:
+    """Run one step, its output to a log; the JSON it wrote to OUT/<name>.json."""
+    started = time.monotonic()
+    log = OUT / f"{name}.log"
+    with log.open("w") as output:
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
+        )
+    seconds = round(time.monotonic() - started, 1)
+    figures_file = OUT / f"{name}.json"
+    if not figures_file.exists():
+        tail = log.read_text()[-3000:]
+        print(
+            f"== scorecard step {name!r} failed (exit {result.returncode}):\n{tail}",
+            file=sys.stderr,
+        )
+        return {
+            "error": f"exit {result.returncode}, see {log.relative_to(ROOT)}",
+            "seconds": seconds,
+        }
+    figures = json.loads(figures_file.read_text())
+    figures["seconds_total"] = seconds
+    figures["exit_code"] = result.returncode
+    return figures
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.json"):
+        old.unlink()
+    tests_json = OUT / "tests.json"
+    tests = step(
+        "tests",
+        [PYTHON, "-m", "pytest", "tests/security", "-q", "-p", "no:cacheprovider"],
+        env={"OUTCOMES_TESTING": "1", "SECURITY_FIGURES": str(tests_json)},
+    )
+    bandit = step(
+        "bandit",
+        [PYTHON, str(HERE / "static_checks.py"), "bandit", "--output", str(OUT / "bandit.json")],
+    )
+    freshness = step(
+        "freshness",
+        [
+            PYTHON,
+            str(HERE / "static_checks.py"),
+            "freshness",
+            "--output",
+            str(OUT / "freshness.json"),
+        ],
+    )
+    load = step("load", [PYTHON, str(HERE / "load.py"), "--output", str(OUT / "load.json")])
+    faults = step("faults", [PYTHON, str(HERE / "faults.py"), "--output", str(OUT / "faults.json")])
+    scan = step(
+        "scan", [PYTHON, str(HERE / "scan.py"), "--output", str(OUT / "scan.json")], timeout=600
+    )
+
+    matrix, bad = tests.get("matrix", {}), tests.get("bad_inputs", {})
+    card = {
+        "authorization_matrix": {
+            "url_patterns": matrix.get("url_patterns"),
+            "urls_covered": len(matrix.get("urls_covered", [])),
+            "cells_checked": matrix.get("cells_checked"),
+            "violations": matrix.get("violations"),
+            "admin_checks": matrix.get("admin_checks"),
+        },
+        "bad_inputs": bad,
+        "security_tests": {"exit_code": tests.get("exit_code"), "error": tests.get("error")},
+        "load": _pick(load, "submitted", "stored", "lost", "duplicated", "partial_writes", "failed",
+                      "p50_ms", "p99_ms", "per_second", "seconds", "seconds_total", "error"),
+        "database_faults": _pick(faults, "requests", "faults", "service_unavailable_503",
+                                 "server_errors_other_than_503", "submissions", "lost",
+                                 "duplicated", "partial_writes", "recovery_seconds",
+                                 "app_restarted", "seconds_total", "error"),
+        "scan": _pick(scan, "tool", "findings_medium_or_higher", "findings_low",
+                      "false_positives_verified", "https_only_findings_on_plain_http", "scans",
+                      "seconds_total", "error"),
+        "bandit": _pick(bandit, "medium_or_high", "low", "findings", "error"),
+        "dependency_freshness": _pick(freshness, "packages", "checked", "outdated",
+                                      "outdated_packages", "note", "error"),
+    }  # fmt: skip
+    targets = {
+        "authorization_matrix.violations == 0": matrix.get("violations") == 0
+        and matrix.get("url_patterns") == len(matrix.get("urls_covered", [])),
+        "security tests pass": tests.get("exit_code") == 0,
+        "bad_inputs.server_errors == 0": bad.get("server_errors") == 0,
+        "bad_inputs.rows_persisted == 0": bad.get("rows_persisted") == 0,
+        "bad_inputs.unescaped == 0": bad.get("unescaped") == 0,
+        "load.lost == 0 and duplicated == 0": load.get("lost") == 0
+        and load.get("duplicated") == 0
+        and load.get("failed") == 0,
+        "faults: no 5xx but 503, nothing lost, duplicated or half-written": faults.get(
+            "server_errors_other_than_503"
+        )
+        == 0
+        and faults.get("lost") == 0
+        and faults.get("duplicated") == 0
+        and faults.get("partial_writes") == 0
+        and faults.get("app_restarted") is False,
+        "scan.findings_medium_or_higher == 0": scan.get("findings_medium_or_higher") == 0,
+        "bandit.medium_or_high == 0": bandit.get("medium_or_high") == 0,
+    }
+    card["targets"] = targets
+    card["all_targets_met"] = all(targets.values())
+    card["load_fault_scan_seconds"] = round(
+        sum(s.get("seconds_total", s.get("seconds", 0)) or 0 for s in (load, faults, scan)), 1
+    )
+    print(json.dumps(card, indent=2, default=str))
+    (OUT / "scorecard.json").write_text(json.dumps(card, indent=2, default=str))
+    return 0 if card["all_targets_met"] else 1
+
+
+def _pick(figures: dict, *names: str) -> dict:
+    return {name: figures[name] for name in names if name in figures}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
