@@ -75,6 +75,8 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         "BENCH_REFERENCES": "1",
         "LOG_LEVEL": "WARNING",
         "LOGIN_FAILURE_LIMIT": "100000",
+        # Its own static folder: collecting into the work tree's would race other test runs.
+        "STATIC_ROOT": str(RESULTS / "static"),
         **extra,
     }
 

@@ -7,23 +7,33 @@ main()"``. Times, medians of ``REPEAT`` runs after one warm-up:
 - ``page``: ``goal_tracker_page``, everything the page shows (table, charts, targets, the first
   page of goal reached events);
 - ``hand_sql``: the best hand-written SQL for the same numbers (below), then checks that every
-  agent's numbers are equal.
+  agent's numbers are equal;
+- ``rollup_build``: the first read with an empty rollup; ``after_one_write``: the first read after
+  one new outcome (its day is rebuilt).
+``export_main`` builds the CSV export of the period as the background task does.
 """
 
 import json
 import os
+import resource
 import statistics
 import time
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import User
 from reporting.attribution import period_at
 from reporting.forms import report_context
+from reporting.models import CreditDay, HandledDay, ReportExport, RollupDay
 from reporting.selectors.goal_tracker import Measures, goal_tracker_rows
 from reporting.selectors.pages import goal_tracker_page
+from reporting.selectors.rollup import rollup_enabled
+from reporting.services.exports import export_build
+from workspace.models import Conversation, EngagementAttributeEvent
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 
@@ -102,17 +112,20 @@ GROUP BY s.agent_id
 """
 
 
-def hand_written(context) -> dict:
-    """Per agent Measures from the hand-written SQL (Python only pivots aggregated rows)."""
+def hand_params(context) -> dict:
     f = context.filters
-    period = period_at(context.periods, f.start_at)
-    params = {
+    return {
         "start": f.start_at,
         "end": f.end_at,
         "reach": f.end_at + timedelta(days=31),
-        "window": period.window_days,
+        "window": period_at(context.periods, f.start_at).window_days,
         "currency": context.default_currency,
     }
+
+
+def hand_written(context) -> dict:
+    """Per agent Measures from the hand-written SQL (Python only pivots aggregated rows)."""
+    params = hand_params(context)
     per_agent: dict = {}
     # The same session settings as the product's report cursor: no JIT, sorts in memory.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -154,6 +167,66 @@ def _timed(function, *args, **kwargs) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def _rollup_cold(context) -> float | None:
+    """Seconds of the first read with an empty rollup (it builds the period's days)."""
+    if not rollup_enabled():
+        return None
+    for model in (RollupDay, CreditDay, HandledDay):
+        model.objects.all().delete()
+    started = time.perf_counter()
+    goal_tracker_rows(context)
+    return round(time.perf_counter() - started, 3)
+
+
+def _after_one_write(context) -> float:
+    """Seconds of the first read after an agent reports an outcome (today's day is rebuilt)."""
+    conversation = Conversation.objects.filter(started_at__gte=context.filters.start_at).latest(
+        "started_at"
+    )
+    EngagementAttributeEvent.objects.create(
+        attribute_type="purchase",
+        source="agent_widget",
+        conversation=conversation,
+        visitor_id=conversation.visitor_id,
+        agent_id=conversation.agent_id,
+        occurred_at=timezone.now(),
+        received_at=timezone.now(),
+        amount=1,
+        currency="USD",
+    )
+    started = time.perf_counter()
+    goal_tracker_rows(context)
+    return round(time.perf_counter() - started, 4)
+
+
+def export_main() -> None:
+    """The CSV export of the period's goal tracker events as the background task builds it;
+    prints rows, seconds and the process's peak RSS (constant memory: server-side cursor)."""
+    admin = User.objects.get(username="admin")
+    days = os.environ.get("BENCH_EXPORT_DAYS", "30")
+    today = timezone.localdate()
+    params = {"start": str(today - timedelta(days=int(days) - 1)), "end": str(today)}
+    export = ReportExport.objects.create(
+        requested_by=admin, dataset="events", params=params, created_at=timezone.now()
+    )
+    started = time.perf_counter()
+    rows = export_build(export_id=export.pk)
+    seconds = time.perf_counter() - started
+    size = Path(settings.REPORT_EXPORTS_DIR) / ReportExport.objects.get(pk=export.pk).file_name
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "peak_rss_mb": round(peak_mb, 1),
+                "file_mb": round(size.stat().st_size / 2**20, 1),
+            }
+        )
+    )
+    size.unlink()
+
+
 def main() -> None:
     admin = User.objects.get(username="admin")
     context, _form, _account = report_context(admin, {}, now=timezone.now())
@@ -165,9 +238,11 @@ def main() -> None:
         events_in_period = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM workspace_engagementattributeevent")
         events = cursor.fetchone()[0]
+    build_s = _rollup_cold(context)
     product_s, tracker = _timed(goal_tracker_rows, context)
     page_s, _page = _timed(goal_tracker_page, context)
     hand_s, hand = _timed(hand_written, context)
+    after_write_s = _after_one_write(context)  # last: the numbers above are compared unchanged
     product = {row.agent_id: _comparable(row.measures) for row in tracker.rows}
     expected = {agent: _comparable(m) for agent, m in hand.items()}
     idle = _comparable(Measures())
@@ -183,6 +258,8 @@ def main() -> None:
                 "events_in_period": events_in_period,
                 "agents": len(tracker.rows),
                 "product_s": round(product_s, 4),
+                "rollup_build_s": build_s,
+                "after_one_write_s": after_write_s,
                 "page_s": round(page_s, 4),
                 "hand_sql_s": round(hand_s, 4),
                 "equal": not differing,

@@ -42,7 +42,7 @@ def reads_reports(view: Callable) -> Callable:
 
 def reporting_alias() -> str:
     """The alias report queries in raw SQL use now."""
-    if _report_reads.get() and REPORTING in settings.DATABASES:
+    if _report_reads.get() and settings.REPORT_READS_ON_REPLICA:
         return REPORTING
     return "default"
 

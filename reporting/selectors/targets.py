@@ -18,9 +18,8 @@ from reporting.models import Target
 from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import credit_filters_sql, credits_cte, fetch_dicts
-from reporting.selectors.goal_tracker import _handled_aggregate
+from reporting.selectors.goal_tracker import _handled_aggregate_events
 from reporting.selectors.numbers import as_count, as_money
-from reporting.selectors.rollup import rollup_split
 
 VALUE_TYPES = {GoalType.SELL: AttributeType.PURCHASE, GoalType.LEADS: AttributeType.LEAD}
 
@@ -166,7 +165,7 @@ GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""  # noqa: S
                 per["value"][(goal_type, item["currency"])] += as_money(
                     item["amount"], item["currency"]
                 )
-    for item in _handled_aggregate(context, ["cr.agent_id"], rollup_split(context)):
+    for item in _handled_aggregate_events(context, ["cr.agent_id"]):
         actuals[item["agent_id"]]["count"][GoalType.INTERACT] += Decimal(item["interactions"])
     return actuals
 

@@ -90,6 +90,16 @@
     }, 0);
   });
 
+  // Tabs scroll sideways on narrow screens: bring the current one into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tabs [aria-current=page]").forEach(function (tab) {
+      var tabs = tab.parentElement;
+      if (tabs.scrollWidth > tabs.clientWidth) {
+        tabs.scrollLeft = tab.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - tab.offsetWidth) / 2;
+      }
+    });
+  });
+
   // Plain forms: confirm destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;
