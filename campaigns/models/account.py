@@ -1,0 +1,84 @@
+"""The account's settings and its effective-dated attribution policies."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models.people import MAX_WINDOW_MINUTES
+
+
+class AccountSettings(models.Model):
+    """The account's settings: one row (pk=1), read with ``AccountSettings.load()``."""
+
+    default_currency = models.CharField(_("default currency"), max_length=3, default="USD")
+    report_time_zone = models.CharField(
+        _("account time zone for reports"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: the server's time zone."),
+    )
+    agent_outcome_window_minutes = models.PositiveIntegerField(
+        _("agent outcome window (minutes after close)"),
+        default=30,
+        validators=[MaxValueValidator(MAX_WINDOW_MINUTES)],
+    )
+    # The brand's option lists for the predefined survey questions (one label per item).
+    conversation_topics = models.JSONField(_("conversation topics"), default=list, blank=True)
+    conversation_outcomes = models.JSONField(_("conversation outcomes"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("account settings")
+        verbose_name_plural = _("account settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="account_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Account settings"))
+
+    @classmethod
+    def load(cls) -> "AccountSettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class AttributionModel(models.TextChoices):
+    FIRST = "first", _("First agent")
+    LAST = "last", _("Last agent")
+    SPLIT = "split", _("Split evenly")
+    ALL = "all", _("Full credit to all agents")
+
+
+class AttributionPolicy(models.Model):
+    """Cross-session window and model, in force from ``effective_from`` until the next policy."""
+
+    class Window(models.IntegerChoices):
+        NONE = 0, _("No cross-session attribution")
+        ONE_DAY = 1, _("1 day")
+        ONE_WEEK = 7, _("7 days")
+        TWO_WEEKS = 14, _("14 days")
+        ONE_MONTH = 31, _("31 days")
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    cross_session_window_days = models.PositiveSmallIntegerField(
+        _("cross-session window"), choices=Window.choices, default=Window.ONE_WEEK
+    )
+    model = models.CharField(
+        _("attribution model"),
+        max_length=8,
+        choices=AttributionModel.choices,
+        default=AttributionModel.LAST,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("attribution policy")
+        verbose_name_plural = _("attribution policies")
+
+    def __str__(self) -> str:
+        return f"{self.get_model_display()}, {self.get_cross_session_window_days_display()}"
