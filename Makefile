@@ -87,3 +87,15 @@ deploy-check: install ## manage.py check --deploy under production settings
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	DEBUG=0 PRODUCTION=1 ALLOWED_HOSTS=outcomes.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+.PHONY: bench
+bench: install ## Benchmarks on the local PostgreSQL (BENCH_SCALE=1000000 for the 1M step; bench/README.md)
+	@sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	command -v wrk >/dev/null 2>&1 || { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq wrk >/dev/null; }; \
+	command -v pg_ctlcluster >/dev/null 2>&1 || $$sudo apt-get install -y -qq postgresql >/dev/null; \
+	pg_isready -q -h 127.0.0.1 -p 5432 || { $$sudo pg_ctlcluster --skip-systemctl-redirect \
+	  "$$(ls /etc/postgresql | sort -V | tail -n 1)" main start && sleep 3; }
+	@status=0; \
+	$(BIN)/python bench/requests.py $(BENCH_FLAGS) || status=1; \
+	$(BIN)/python bench/reports_scale.py --max "$${BENCH_SCALE:-100000}" || status=1; \
+	exit $$status

@@ -119,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "campaigns.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password check
-    "django.contrib.auth.backends.ModelBackend",
+    "outcomes_site.auth_backends.OneQueryModelBackend",  # ModelBackend, one query (Scaling)
 ]
 # Brute force: 5 failed sign-ins for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -276,6 +276,8 @@ elif TESTING:
     DATABASES["reporting"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 REPORT_READS_ON_REPLICA = bool(REPORTING_DATABASE_URL)
 DATABASE_ROUTERS = ["outcomes_site.db_router.ReportingRouter"]
+# Inputs, textareas and selects written in Python, not a template render per widget and option.
+FORM_RENDERER = "outcomes_site.form_renderer.FastWidgetRenderer"
 # Sessions live in the database, so a request may land on any app server; with Redis they are
 # also cached there (cached_db: written through, read from the cache).
 SESSION_ENGINE = (

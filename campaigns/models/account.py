@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.people import MAX_WINDOW_MINUTES
+from outcomes_site.request_memo import forget_on_change, request_memo
 
 
 class AccountSettings(models.Model):
@@ -39,8 +40,17 @@ class AccountSettings(models.Model):
 
     @classmethod
     def load(cls) -> "AccountSettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        return _account_settings()
+
+
+@request_memo
+def _account_settings() -> AccountSettings:
+    """The row, read once per request (and again after it is saved)."""
+    settings_row, _created = AccountSettings.objects.get_or_create(pk=1)
+    return settings_row
+
+
+forget_on_change(AccountSettings)
 
 
 class AttributionModel(models.TextChoices):

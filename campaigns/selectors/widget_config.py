@@ -18,36 +18,45 @@ from campaigns.models import (
     SurveyQuestion,
     SurveySkill,
 )
+from outcomes_site.request_memo import forget_on_change, request_memo
+
+forget_on_change(AttributeConfig, AttributeField, AttributeConfig.skills.through)
 
 
-def enabled_attribute_configs(skill_ids: Iterable[int]) -> list[AttributeConfig]:
-    """Attributes whose **Submit by agent** is on for any of ``skill_ids``, in catalogue order,
-    each with its widget fields (``config.fields.all()``) in the configured order. Two queries."""
-    ids = [pk for pk in skill_ids if pk is not None]
+def attribute_configs_for(skill_ids: Iterable[int]) -> tuple[list[AttributeConfig], set[str]]:
+    """``enabled_attribute_configs`` and ``required_attribute_types`` from one read (two
+    queries, once per request: a submit needs them in the view, the service and the fragment).
+    Callers get their own list and set."""
+    configs, required = _attribute_configs(tuple(pk for pk in skill_ids if pk is not None))
+    return list(configs), set(required)
+
+
+@request_memo
+def _attribute_configs(ids: tuple[int, ...]) -> tuple[list[AttributeConfig], set[str]]:
     if not ids:
-        return []
-    configs = (
+        return [], set()
+    configs = list(
         AttributeConfig.objects.filter(submit_by_agent=True, skills__in=ids)
         .distinct()
         .prefetch_related(
             Prefetch("fields", queryset=AttributeField.objects.order_by("position", "id"))
         )
     )
+    required = {config.attribute_type for config in configs if config.required_before_close}
     # A configuration without a field shows nothing an agent could fill in.
     usable = [config for config in configs if config.fields.all()]
-    return sorted(usable, key=lambda c: AGENT_REPORTABLE_TYPES.index(c.attribute_type))
+    return sorted(usable, key=lambda c: AGENT_REPORTABLE_TYPES.index(c.attribute_type)), required
+
+
+def enabled_attribute_configs(skill_ids: Iterable[int]) -> list[AttributeConfig]:
+    """Attributes whose **Submit by agent** is on for any of ``skill_ids``, in catalogue order,
+    each with its widget fields (``config.fields.all()``) in the configured order. Two queries."""
+    return attribute_configs_for(skill_ids)[0]
 
 
 def required_attribute_types(skill_ids: Iterable[int]) -> set[str]:
-    """Types enabled with **Required before close** for any of ``skill_ids``. One query."""
-    ids = [pk for pk in skill_ids if pk is not None]
-    if not ids:
-        return set()
-    return set(
-        AttributeConfig.objects.filter(
-            submit_by_agent=True, required_before_close=True, skills__in=ids
-        ).values_list("attribute_type", flat=True)
-    )
+    """Types enabled with **Required before close** for any of ``skill_ids``."""
+    return attribute_configs_for(skill_ids)[1]
 
 
 def _questions_prefetch() -> Prefetch:

@@ -27,6 +27,12 @@ from reporting.selectors.credits import (
     fetch_dicts,
 )
 from reporting.selectors.numbers import as_count, as_money
+from reporting.selectors.rollup import (
+    newest_rows_start,
+    rollup_event_totals,
+    rollup_split,
+    span_context,
+)
 from workspace.models import AGENT_SOURCES
 
 CONNECTORS = Connector._meta.db_table
@@ -129,16 +135,22 @@ class EventRow:
     policy: int
 
 
-def _rows_sql(context: ReportContext, drill: Drill) -> tuple[str, Params, str]:
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
-    p = query.params
-    where = [credit_filters_sql(context.filters, context.scope, p), Measure.SQL[drill.measure]]
+def _drill_conditions(drill: Drill, p: Params) -> list[str]:
+    """The drill's conditions on ``credits`` (the rollup's rows have the same columns)."""
+    where = [Measure.SQL[drill.measure]]
     if drill.currency:
         where.append(f"cr.currency = {p(drill.currency)}")
     if drill.status is not None:
         where.append(f"cr.status = {p(drill.status)}")
     if drill.unattributed:
         where.append("cr.agent_id IS NULL")
+    return where
+
+
+def _rows_sql(context: ReportContext, drill: Drill) -> tuple[str, Params, str]:
+    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
+    p = query.params
+    where = [credit_filters_sql(context.filters, context.scope, p), *_drill_conditions(drill, p)]
     return query.sql, p, " AND ".join(where)
 
 
@@ -237,28 +249,61 @@ def event_page(
 ) -> "EventPage":
     """One page of credit rows and the totals of all of them (two queries, or one when the
     caller already knows the totals)."""
-    totals = totals or event_totals(context, drill)
+    split = rollup_split(context)
+    totals = totals or event_totals(context, drill, split=split)
     pages = max(1, -(-totals["count"] // per_page))
     page = min(max(page, 1), pages)
-    sql, p = _event_select(context, drill)
-    sql += f" LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}"
-    rows = [event_row(item) for item in fetch_dicts(sql, p)]
+    rows = _page_rows(context, drill, split, per_page, (page - 1) * per_page)
     return EventPage(rows, totals["count"], totals["weight"], totals["money"], page, pages)
 
 
-def event_totals(context: ReportContext, drill: Drill) -> dict:
-    """How many credit rows, their credited count and their value per currency (two queries)."""
+def _page_rows(context, drill: Drill, split, per_page: int, offset: int) -> list[EventRow]:
+    """Newest first: with the rollup, only the hours that hold the page's rows are read (the
+    rows credited from an instant on are exactly those of the period narrowed to start there)."""
+    starts = None
+    if split is not None:
+        starts = newest_rows_start(
+            context, split, _drill_conditions(drill, Params()), offset + per_page
+        )
+    windows = [None] if starts is None else list(dict.fromkeys(starts))
+    for start in windows:
+        narrowed = (
+            context if start is None else span_context(context, start, context.filters.end_at)
+        )
+        sql, p = _event_select(narrowed, drill)
+        sql += f" LIMIT {int(per_page)} OFFSET {int(offset)}"
+        rows = [event_row(item) for item in fetch_dicts(sql, p)]
+        if len(rows) == per_page:
+            break
+    return rows
+
+
+def event_totals(context: ReportContext, drill: Drill, *, split=False) -> dict:
+    """How many credit rows, their credited count and their value per currency: from the
+    rollup's whole days and the event tables around them (``split``: already computed)."""
+    split = rollup_split(context) if split is False else split
+    if split is None:
+        items = _event_totals_events(context, drill)
+    else:
+        items = rollup_event_totals(context, split, lambda p: _drill_conditions(drill, p))
+        for starts, ends in split.edges:
+            items += _event_totals_events(span_context(context, starts, ends), drill)
+    count, weight, money = 0, Decimal(0), {}
+    for item in items:
+        count += item["n"]
+        weight += as_count(item["weight"])
+        if item["currency"] and item["amount"] is not None:
+            amount = as_money(item["amount"], item["currency"])
+            money[item["currency"]] = money.get(item["currency"], Decimal(0)) + amount
+    return {"count": count, "weight": weight, "money": sorted(money.items())}
+
+
+def _event_totals_events(context: ReportContext, drill: Drill) -> list[dict]:
     head, p, where = _rows_sql(context, drill)
     sql = f"""{head}
 SELECT cr.currency, COUNT(*) AS n, SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount
 FROM credits cr WHERE {where} GROUP BY cr.currency"""  # noqa: S608 (values are parameters)
-    count, weight, money = 0, Decimal(0), []
-    for item in fetch_dicts(sql, p):
-        count += item["n"]
-        weight += as_count(item["weight"])
-        if item["currency"] and item["amount"] is not None:
-            money.append((item["currency"], as_money(item["amount"], item["currency"])))
-    return {"count": count, "weight": weight, "money": sorted(money)}
+    return fetch_dicts(sql, p)
 
 
 def event_rows_iter(context: ReportContext, drill: Drill, chunk: int = 2000) -> Iterator[EventRow]:

@@ -10,6 +10,7 @@ time zone) reads its partial days from the event tables.
 PostgreSQL only (``settings.REPORT_ROLLUP``); elsewhere every report reads the event tables.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -30,6 +31,10 @@ HANDLED_DAY = HandledDay._meta.db_table
 STALE = RollupStale._meta.db_table
 DAYS = RollupDay._meta.db_table
 AGENT_SOURCES_SQL = ", ".join(f"'{source}'" for source in AGENT_SOURCES)
+
+
+# A drill's conditions on ``credits`` columns, written with the query's parameters.
+Conditions = Callable[[Params], list[str]]
 
 
 @dataclass(frozen=True)
@@ -269,3 +274,52 @@ def rollup_handled_rows(context: ReportContext, split: Split, keys: list[str]) -
     SUM(CASE WHEN r.goal_type = 'interact' THEN {count} ELSE 0 END) AS interactions
 FROM {HANDLED_DAY} r WHERE {where} GROUP BY {columns}"""  # noqa: S608
     return _fetch(sql, p)
+
+
+def _drill_where(context: ReportContext, split: Split, conditions: Conditions, p: Params) -> str:
+    """The WHERE of rollup rows for the filters plus a drill's conditions on ``credits``
+    columns (written for the alias ``cr``, which the rollup's columns share)."""
+    where = _where(context, split, p)
+    if context.filters.source == Source.AGENT:
+        where += " AND r.agent_reported"
+    elif context.filters.source == Source.CUSTOMER:
+        where += " AND NOT r.agent_reported"
+    return " AND ".join([where, *(c.replace("cr.", "r.") for c in conditions(p))])
+
+
+def rollup_event_totals(context: ReportContext, split: Split, conditions: Conditions) -> list:
+    """Count, credited count and value per currency of the drill's credit rows (whole days)."""
+    p = Params()
+    where = _drill_where(context, split, conditions, p)
+    sql = f"""SELECT NULLIF(r.currency, '') AS currency, SUM(r.n)::bigint AS n,
+    SUM(r.weight) AS weight, SUM(r.amount_share) AS amount
+FROM {CREDIT_DAY} r WHERE {where} GROUP BY r.currency"""  # noqa: S608
+    return _fetch(sql, p)
+
+
+def newest_rows_start(
+    context: ReportContext, split: Split, conditions: Conditions, needed: int
+) -> tuple[datetime, datetime] | None:
+    """Where the newest ``needed`` credit rows of a drill begin, so that a page of events
+    (newest first) reads a few hours of events instead of the whole period: a likely start
+    (a share of the latest day sized from its count, three times over) and a sure one (that
+    day's midnight). ``None`` when the period has fewer rows or ends outside the rollup."""
+    if split.edges:
+        return None
+    p = Params()
+    where = _drill_where(context, split, conditions, p)
+    sql = f"""SELECT r.day, SUM(r.n)::bigint AS n FROM {CREDIT_DAY} r WHERE {where}
+GROUP BY r.day ORDER BY r.day DESC"""  # noqa: S608
+    tz = time_zone_for(context.account_tz_key)
+    seen = 0
+    for item in _fetch(sql, p):
+        seen += item["n"]
+        if seen < needed:
+            continue
+        sure = _midnight(item["day"], tz)
+        if seen > item["n"]:  # the rows span more than this day
+            return sure, sure
+        ends = min(_midnight(item["day"] + timedelta(days=1), tz), context.now)
+        share = min(1.0, 3 * needed / item["n"])
+        return max(sure, ends - (ends - sure) * share), sure
+    return None

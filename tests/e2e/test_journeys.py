@@ -196,6 +196,8 @@ def test_agent_handles_two_conversations(demo, page, login, look):
     total = transaction.get_by_label("Order total")
     expect(total).to_be_focused()
     expect(total).to_have_attribute("aria-invalid", "true")
+    error_id = total.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_have_text("Enter an amount of zero or more.")
     look("outcome-error")
 
     total.fill("249.90")

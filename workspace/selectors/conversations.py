@@ -32,15 +32,14 @@ def conversation_visible_to(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(scope)
 
 
-def conversation_get(user: User, pk: int) -> Conversation:
-    """One conversation with what its page shows, or 404 when ``user`` may not see it."""
-    queryset = (
-        conversation_visible_to(user)
-        .select_related("visitor", "skill", "agent", "campaign")
-        .prefetch_related(
+def conversation_get(user: User, pk: int, *, with_segments: bool = True) -> Conversation:
+    """One conversation with what its page shows, or 404 when ``user`` may not see it. A widget
+    fragment shows no assignment history: ``with_segments=False`` saves its query."""
+    queryset = conversation_visible_to(user).select_related("visitor", "skill", "agent", "campaign")
+    if with_segments:
+        queryset = queryset.prefetch_related(
             Prefetch("segments", queryset=Segment.objects.select_related("agent", "skill"))
         )
-    )
     try:
         return queryset.get(pk=pk)
     except Conversation.DoesNotExist:

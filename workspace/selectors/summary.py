@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.catalogue import AttributeType
 from campaigns.models import AccountSettings, AgentSurvey, AttributeConfig, QuestionKind, User
-from campaigns.selectors.widget_config import enabled_attribute_configs, required_attribute_types
+from campaigns.selectors.widget_config import attribute_configs_for
 from workspace.models import (
     AGENT_SOURCES,
     Conversation,
@@ -200,8 +200,8 @@ def _agent_events(conversation: Conversation) -> list[EngagementAttributeEvent]:
 
 
 def _sections(conversation, role, user, window, skill_ids) -> list[AttributeSection]:
-    configs = {c.attribute_type: c for c in enabled_attribute_configs(skill_ids)}
-    required = required_attribute_types(skill_ids)
+    enabled, required = attribute_configs_for(skill_ids)
+    configs = {c.attribute_type: c for c in enabled}
     events = _agent_events(conversation)
     declined = {
         n.attribute_type: n

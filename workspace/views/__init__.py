@@ -29,7 +29,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = conversation_get(request.user, pk)
     target = request.htmx.target if request.htmx else None
     partial = target if target in PARTIALS else None
+    conversation = conversation_get(request.user, pk, with_segments=partial is None)
     return render_conversation(request, conversation, now=timezone.now(), partial=partial)
