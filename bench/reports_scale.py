@@ -130,8 +130,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max", type=int, default=int(os.environ.get("BENCH_SCALE", 100_000)))
     parser.add_argument("--keep", action="store_true", help="reuse the database and its data")
+    parser.add_argument(
+        "--export-days", type=int, default=30, help="the exported period (60: all the data)"
+    )
     args = parser.parse_args()
     env = server_env(local_database_url("outcomes_bench_scale", fresh=not args.keep))
+    env["BENCH_EXPORT_DAYS"] = str(args.export_days)
     manage(env, "migrate", "--no-input", "-v0")
     scales = [n for n in SCALES if n <= args.max] or [args.max]
     if args.max not in scales:

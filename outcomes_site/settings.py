@@ -252,6 +252,9 @@ if DATABASE_URL:
     # PostgreSQL's JIT compiles any query its planner prices high (a small rollup read over a
     # badly estimated CTE took 0.35 s to compile and 1 ms to run): off for this workload.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Server-side parameters let psycopg prepare repeated statements (bench/README.md: tried).
+    if env_bool("DB_SERVER_SIDE_BINDING"):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 if DATABASE_URL and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

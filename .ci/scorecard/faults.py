@@ -182,6 +182,12 @@ def recovery_seconds(run: Run) -> float:
     return round(worst, 2)
 
 
+def worker_pids(master: int) -> set[int]:
+    """gunicorn's worker processes: a worker that died on a fault would come back new."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
 def count_rows(database_url: str) -> dict:
     with psycopg.connect(database_url) as connection:
 
@@ -250,6 +256,7 @@ def main() -> None:
     with gunicorn(env, port, workers=2) as server:
         base = f"http://{HOST}:{port}"
         cookies = [login(base, agent["username"], password) for agent in world["agents"]]
+        workers_before = worker_pids(server.pid)
         run = Run(args.seconds)
         threads = [
             threading.Thread(
@@ -272,6 +279,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         app_restarted = server.poll() is not None
+        workers_replaced = len(workers_before - worker_pids(server.pid))
     counted = count_rows(database_url)
     if not args.keep_database:
         drop_database(DATABASE)
@@ -304,6 +312,7 @@ def main() -> None:
             + counted["api_events_without_reply"],
             "recovery_seconds": recovery_seconds(run),
             "app_restarted": app_restarted,
+            "workers_replaced": workers_replaced,
         },
     )
 

@@ -152,14 +152,18 @@ def scan(base: str, name: str, folder: Path, args, cookies: dict | None) -> dict
         "HOME": str(folder),
     }
     started = time.monotonic()
-    result = subprocess.run(
-        wapiti_command(base, report, session_dir, args, cookie),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=args.scan_seconds + args.attack_seconds * 11 + 120,
-    )
+    limit = args.scan_seconds + args.attack_seconds * len(MODULES.split(",")) + 150
+    try:
+        result = subprocess.run(
+            wapiti_command(base, report, session_dir, args, cookie),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=limit,
+        )
+    except subprocess.TimeoutExpired:
+        sys.exit(f"wapiti ({name}) did not finish within {limit:.0f} s; stopped.")
     if not report.exists():
         sys.exit(f"wapiti produced no report ({name}): {result.stderr[-2000:]}")
     items = findings(report)

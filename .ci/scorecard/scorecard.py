@@ -96,7 +96,7 @@ def main() -> int:
         "database_faults": _pick(faults, "requests", "faults", "service_unavailable_503",
                                  "server_errors_other_than_503", "submissions", "lost",
                                  "duplicated", "partial_writes", "recovery_seconds",
-                                 "app_restarted", "seconds_total", "error"),
+                                 "app_restarted", "workers_replaced", "seconds_total", "error"),
         "scan": _pick(scan, "tool", "findings_medium_or_higher", "findings_low",
                       "false_positives_verified", "https_only_findings_on_plain_http", "scans",
                       "seconds_total", "error"),
@@ -121,7 +121,8 @@ def main() -> int:
         and faults.get("lost") == 0
         and faults.get("duplicated") == 0
         and faults.get("partial_writes") == 0
-        and faults.get("app_restarted") is False,
+        and faults.get("app_restarted") is False
+        and faults.get("workers_replaced") == 0,
         "scan.findings_medium_or_higher == 0": scan.get("findings_medium_or_higher") == 0,
         "bandit.medium_or_high == 0": bandit.get("medium_or_high") == 0,
     }

@@ -8,8 +8,9 @@ report.
 bandit: every Python file of the repository but tests/ and .venv/; figure: findings of medium
 or high severity (target 0). An accepted finding carries ``# nosec BXXX: reason`` on its line.
 
-freshness: ``pip index versions`` for each package pinned in requirements.lock (bounded in
-time), listing those with a newer release. Informational only: it is not a vulnerability audit.
+freshness: ``pip index versions`` for each direct dependency (pyproject.toml) at the version
+pinned in requirements.lock, bounded in time, listing those with a newer release; one index
+request per package, about twenty in all. Informational only: it is not a vulnerability audit.
 The vulnerability databases (PyPI's advisory API, OSV) are not reachable from this machine, and
 pip-audit would report "no known vulnerabilities" after checking nothing, so none is claimed.
 """
@@ -20,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -80,10 +82,23 @@ def _latest(name: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _direct_dependencies() -> set[str]:
+    """The names pyproject.toml asks for (runtime and dev): the ones the project upgrades on
+    purpose; the lock's other pins follow them."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project.get("optional-dependencies", {}).get("dev", [])]
+    return {_canonical(re.split(r"[\[<>=!~; ]", item, maxsplit=1)[0]) for item in wanted}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def freshness(seconds: float) -> dict:
-    pinned = []
+    direct, pinned = _direct_dependencies(), []
     for line in (ROOT / "requirements.lock").read_text().splitlines():
-        if match := PINNED.match(line.strip()):
+        match = PINNED.match(line.strip())
+        if match and _canonical(match.group(1).split("[")[0]) in direct:
             pinned.append((match.group(1).split("[")[0], match.group(2)))
     deadline = time.monotonic() + seconds
     answers: dict[str, str | None] = {}

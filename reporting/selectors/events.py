@@ -263,7 +263,7 @@ def _page_rows(context, drill: Drill, split, per_page: int, offset: int) -> list
     starts = None
     if split is not None:
         starts = newest_rows_start(
-            context, split, _drill_conditions(drill, Params()), offset + per_page
+            context, split, lambda p: _drill_conditions(drill, p), offset + per_page
         )
     windows = [None] if starts is None else list(dict.fromkeys(starts))
     for start in windows:

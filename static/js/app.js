@@ -100,6 +100,26 @@
     });
   });
 
+  // Plain (non-htmx) posts: disable the submit buttons once the browser submits, so a double
+  // click sends one request. After the click's own value is in the form data (next tick); and
+  // enabled again when the page comes back from the back-forward cache.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method.toLowerCase() !== "post") { return; }
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]:not([disabled])").forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("data-submitting", "");
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("button[data-submitting]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-submitting");
+    });
+  });
+
   // Plain forms: confirm destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -106,10 +106,10 @@ def test_last_used_time_is_shown(campaign_manager_client):
 def test_connector_list_queries_do_not_grow(campaign_manager_client, django_assert_num_queries):
     ConnectorFactory()
     campaign_manager_client.get(PAGE)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         campaign_manager_client.get(PAGE)
     ConnectorFactory.create_batch(5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         campaign_manager_client.get(PAGE)
 
 

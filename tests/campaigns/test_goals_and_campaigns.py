@@ -176,10 +176,10 @@ def test_builder_queries_do_not_grow(campaign_manager_client, django_assert_num_
 
     add(1)
     campaign_manager_client.get(BUILDER)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         campaign_manager_client.get(BUILDER)
     add(4)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         campaign_manager_client.get(BUILDER)
 
 
@@ -187,8 +187,8 @@ def test_goal_list_queries_do_not_grow(campaign_manager_client, django_assert_nu
     url = reverse("campaigns:goal-list")
     CampaignFactory()
     campaign_manager_client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         campaign_manager_client.get(url)
     CampaignFactory.create_batch(4)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         campaign_manager_client.get(url)

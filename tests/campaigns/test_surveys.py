@@ -293,11 +293,11 @@ def test_survey_list_queries_do_not_grow(
 
     add("One", skills["Sales"])
     campaign_manager_client.get(LIST)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         campaign_manager_client.get(LIST)
     add("Two", skills["Billing"])
     add("Three", skills["Tech support"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         campaign_manager_client.get(LIST)
 
 
@@ -306,11 +306,11 @@ def test_preview_queries_do_not_grow(campaign_manager_client, django_assert_num_
     OptionFactory(question=QuestionFactory(survey=survey, kind="single"))
     url = reverse("campaigns:survey-preview", args=[survey.pk])
     campaign_manager_client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         campaign_manager_client.get(url)
     for _ in range(3):
         OptionFactory.create_batch(2, question=QuestionFactory(survey=survey, kind="multiple"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         campaign_manager_client.get(url)
 
 

@@ -92,8 +92,16 @@ def mark_page(page) -> None:
 # --- The campaign manager ----------------------------------------------------------------------
 
 
-def test_campaigns_configure_outcomes_and_a_survey(demo, page, login, look):
+def test_campaigns_configure_outcomes_and_a_survey(demo, page, login, look, live_server):
     AttributeConfig.objects.filter(attribute_type="lead").delete()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    look("sign-in")
+    page.get_by_label("Username").fill("campaigns")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    look("sign-in-refused")
     login("campaigns")
     expect(page.get_by_role("heading", level=1)).to_have_text("Campaign Builder")
     look("builder")
