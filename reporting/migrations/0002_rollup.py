@@ -97,19 +97,26 @@ WINDOW = "interval '31 days'"
 MARK = """INSERT INTO reporting_rollupstale (starts, ends)
   SELECT DISTINCT date_trunc('hour', x.t), date_trunc('hour', x.t) + interval '1 hour' FROM ({})
   x WHERE x.t IS NOT NULL;"""
+# Of the other reports of the same order, lead or service, only the first counts: a change to
+# this one can only make it count or stop counting (index event_dedupe_first finds it at once).
+FIRST_OTHER_REPORT = f"""SELECT d.id, d.conversation_id, d.visitor_id, d.occurred_at FROM {EVENTS} d
+    WHERE d.dedupe_key = e.dedupe_key AND d.id <> e.id AND d.retracted_at IS NULL
+      AND d.dedupe_key <> '' ORDER BY d.occurred_at, d.id LIMIT 1"""
 IN_WINDOW = f"c.started_at < {{e}}.occurred_at AND c.started_at >= {{e}}.occurred_at - {WINDOW}"
 FUNCTIONS = {
-    "events": MARK.format(f"""
-    SELECT c.started_at AS t FROM changed e JOIN {CONVERSATIONS} c ON c.id = e.conversation_id
-    UNION SELECT e.occurred_at FROM changed e WHERE e.conversation_id IS NULL
-    UNION SELECT c.started_at FROM changed e JOIN {CONVERSATIONS} c
+    # Only purchases, leads and service activities count in reports: other types mark nothing.
+    "events": "WITH goal AS (SELECT * FROM changed WHERE attribute_type IN "
+    "('purchase', 'lead', 'service')) "
+    + MARK.format(f"""
+    SELECT c.started_at AS t FROM goal e JOIN {CONVERSATIONS} c ON c.id = e.conversation_id
+    UNION SELECT e.occurred_at FROM goal e WHERE e.conversation_id IS NULL
+    UNION SELECT c.started_at FROM goal e JOIN {CONVERSATIONS} c
         ON c.visitor_id = e.visitor_id AND {IN_WINDOW.format(e="e")}
         WHERE e.conversation_id IS NULL
-    UNION SELECT COALESCE(c.started_at, d.occurred_at) FROM changed e
-        JOIN {EVENTS} d ON d.dedupe_key = e.dedupe_key AND d.id <> e.id
+    UNION SELECT COALESCE(c.started_at, d.occurred_at) FROM goal e
+        CROSS JOIN LATERAL ({FIRST_OTHER_REPORT}) d
         LEFT JOIN {CONVERSATIONS} c ON c.id = d.conversation_id WHERE e.dedupe_key <> ''
-    UNION SELECT c.started_at FROM changed e
-        JOIN {EVENTS} d ON d.dedupe_key = e.dedupe_key AND d.id <> e.id
+    UNION SELECT c.started_at FROM goal e CROSS JOIN LATERAL ({FIRST_OTHER_REPORT}) d
         JOIN {CONVERSATIONS} c ON c.visitor_id = d.visitor_id AND {IN_WINDOW.format(e="d")}
         WHERE e.dedupe_key <> '' AND d.conversation_id IS NULL"""),
     "conversations": MARK.format(f"""
@@ -144,13 +151,21 @@ TRIGGERS = (
 
 
 def _sql_create() -> list[str]:
+    """Idempotent: rerunning it on a database replaces the functions and triggers."""
+    # The first live report of each order, lead or service: read by the triggers and by the
+    # reports' de-duplication (``credits_cte``'s ``first_report``).
     statements = [
+        f"CREATE INDEX IF NOT EXISTS event_dedupe_first ON {EVENTS} (dedupe_key, occurred_at, id) "
+        "WHERE retracted_at IS NULL AND dedupe_key <> ''"
+    ]
+    statements += [
         f"CREATE OR REPLACE FUNCTION reporting_stale_{name}() RETURNS trigger "
         f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$;"
         for name, body in FUNCTIONS.items()
     ]
     for table, name in TABLES.items():
         for suffix, event, old_new in TRIGGERS:
+            statements.append(f"DROP TRIGGER IF EXISTS rollup_stale_{suffix} ON {table};")
             statements.append(
                 f"CREATE TRIGGER rollup_stale_{suffix} AFTER {event} ON {table} "
                 f"REFERENCING {old_new} TABLE AS changed FOR EACH STATEMENT "
@@ -165,7 +180,8 @@ def _sql_drop() -> list[str]:
         for table in TABLES
         for suffix, _event, _old_new in TRIGGERS
     ]
-    return statements + [f"DROP FUNCTION IF EXISTS reporting_stale_{name}();" for name in FUNCTIONS]
+    functions = [f"DROP FUNCTION IF EXISTS reporting_stale_{name}();" for name in FUNCTIONS]
+    return [*statements, *functions, "DROP INDEX IF EXISTS event_dedupe_first;"]
 
 
 def _run(statements):
