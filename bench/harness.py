@@ -41,11 +41,12 @@ def _bench_role_password() -> str:
     """One password for the benchmark role per process: setting a new one for every database
     would break the connections of a server started with the previous one."""
     password = os.environ.get("BENCH_DB_PASSWORD") or secrets.token_hex(12)
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
     sql = (
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'outcomes_bench') "
         "THEN CREATE ROLE outcomes_bench LOGIN CREATEDB; END IF; END $$;\n"
-        f"ALTER ROLE outcomes_bench PASSWORD '{password}';\n"
-    )
+        f"ALTER ROLE outcomes_bench PASSWORD '{password}';\n"  # nosec B608
+    )  # nosec B608
     _as_postgres("psql -q -v ON_ERROR_STOP=1", sql)
     os.environ["BENCH_DB_PASSWORD"] = password  # child benchmark scripts reuse it
     return password
@@ -110,7 +111,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+                # bandit: Opens a fixed http://127.0.0.1 URL of the benchmark's own server.
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)  # nosec B310
                 break
             except OSError:
                 time.sleep(0.2)

@@ -147,12 +147,13 @@ def month_actuals(context: ReportContext) -> dict[int, dict]:
     """Per agent: conversions per goal type, value per (goal type, currency), interactions."""
     query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
     where = credit_filters_sql(context.filters, context.scope, query.params)
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
     sql = f"""{query.sql}
 SELECT cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency,
     SUM(CASE WHEN cr.reached = 1 THEN cr.weight ELSE 0 END) AS conversions,
     SUM(cr.amount_share) AS amount
 FROM credits cr WHERE {where} AND cr.agent_id IS NOT NULL
-GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""  # noqa: S608 (values are parameters)
+GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""  # noqa: S608 (values are parameters)  # nosec B608
     actuals: dict = defaultdict(
         lambda: {"count": defaultdict(Decimal), "value": defaultdict(Decimal)}
     )
