@@ -54,7 +54,7 @@ WITH ev AS (
                AND e.occurred_at < %(reach)s))
       AND (e.dedupe_key = '' OR NOT EXISTS (
           SELECT 1 FROM workspace_engagementattributeevent d
-          WHERE d.dedupe_key = e.dedupe_key AND d.retracted_at IS NULL
+          WHERE d.dedupe_key = e.dedupe_key AND d.retracted_at IS NULL AND d.dedupe_key <> ''
             AND (d.occurred_at, d.id) < (e.occurred_at, e.id)))
 ), credit AS (
     SELECT ev.id, COALESCE(ev.agent_id, c.agent_id) AS agent_id, c.campaign_id, 'in' AS session

@@ -41,18 +41,20 @@ from bench.harness import (
     wrk,
 )
 
-# Ten SDEs of the kinds a shop's back end sends after a sale (the ingest API's common case).
+# Ten SDEs of the kinds a shop's back end sends after a sale (the ingest API's common case). Each
+# request is a new sale: wrk puts a fresh id where ``@ID@`` stands, so that order and lead ids are
+# reported once or twice, as in life, rather than thousands of times.
 SDES = [
     *[
-        {"type": "purchase", "total": "49.90", "currency": "USD", "orderId": f"B-{i}"}
+        {"type": "purchase", "total": "49.90", "currency": "USD", "orderId": f"B-@ID@-{i}"}
         for i in range(4)
     ],
     *[
-        {"type": "lead", "lead": {"topic": "Quote", "value": 120, "leadId": f"L-{i}"}}
+        {"type": "lead", "lead": {"topic": "Quote", "value": 120, "leadId": f"L-@ID@-{i}"}}
         for i in (1, 2)
     ],
     *[
-        {"type": "service", "service": {"topic": "Refund", "status": 0, "serviceId": f"S-{i}"}}
+        {"type": "service", "service": {"topic": "Refund", "status": 0, "serviceId": f"S-@ID@-{i}"}}
         for i in (1, 2)
     ],
     {"type": "ctmrinfo", "info": {"customerId": "C-1", "ctype": "gold"}},
@@ -68,13 +70,15 @@ INGEST_LUA = (
     THREADS_LUA
     + """
 local sdes = %s
+local run = %d
 function request()
   counter = counter + 1
+  local id = run .. "-" .. tid .. "-" .. counter
   local visitor = '{"visitorId": "bench-api-' .. tid .. '-' .. (counter %% 250) .. '", '
   return wrk.format("POST", "/api/v1/engagement-attributes", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("CO_API_KEY"),
-  }, visitor .. '"engagementAttributes": ' .. sdes .. '}')
+  }, visitor .. '"engagementAttributes": ' .. string.gsub(sdes, "@ID@", id) .. '}')
 end
 """
 )
@@ -155,7 +159,7 @@ def write_scripts(folder: str, base: str, ids: dict) -> dict[str, str]:
         _cookie(cookies),
         cookies["csrftoken"],
     )
-    ingest = INGEST_LUA % ("'" + json.dumps(SDES) + "'")
+    ingest = INGEST_LUA % ("'" + json.dumps(SDES) + "'", secrets.randbelow(2**31))
     paths = {}
     for name, text in (("submit", submit), ("ingest", ingest)):
         paths[name] = str(Path(folder) / f"{name}.lua")

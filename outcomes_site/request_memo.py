@@ -9,7 +9,8 @@ tasks, tests that call services directly). A change to the models named with
 reads it sees the new rows.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -56,6 +57,16 @@ def _start(**kwargs) -> None:
 
 def _finish(**kwargs) -> None:
     _memo.set(None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """What a request does: remember inside, forget after (for tests and long jobs)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
 
 
 request_started.connect(_start, dispatch_uid="request_memo.start")

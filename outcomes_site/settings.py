@@ -263,16 +263,14 @@ if DATABASE_URL and env_bool("DB_POOL"):
     }
 REPORTING_DATABASE_URL = os.environ.get("REPORTING_DATABASE_URL", "")
 if REPORTING_DATABASE_URL:
-    DATABASES["reporting"] = {
-        **dj_database_url.parse(
-            REPORTING_DATABASE_URL,
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
-            conn_health_checks=True,
-        ),
-        "OPTIONS": {"options": "-c jit=off"},
-        # Tests read the replica's rows from the test database itself.
-        "TEST": {"MIRROR": "default"},
-    }
+    DATABASES["reporting"] = dj_database_url.parse(
+        REPORTING_DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    DATABASES["reporting"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Tests read the replica's rows from the test database itself.
+    DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
 elif TESTING:
     # The alias exists in tests (a mirror of the test database) so that the router can be tested;
     # reads go there only when a test turns REPORT_READS_ON_REPLICA on.

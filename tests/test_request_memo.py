@@ -1,10 +1,11 @@
 """Configuration read once per request, forgotten when it changes, never kept across requests."""
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import AccountSettings
+from outcomes_site.request_memo import remembering
 
 pytestmark = pytest.mark.django_db
 
@@ -16,21 +17,11 @@ def test_outside_a_request_every_call_reads(django_assert_num_queries):
         AccountSettings.load()
 
 
-@pytest.fixture
-def keep_test_connection():
-    """The request signals would close the test's connection (inside its transaction) on
-    PostgreSQL; Django's test client disconnects the same handler while it runs a request."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-def test_inside_a_request_one_read_until_a_save(django_assert_num_queries, keep_test_connection):
+def test_inside_a_request_one_read_until_a_save(django_assert_num_queries):
     AccountSettings.load()
-    request_started.send(sender=None)
-    try:
+    # remembering() is what the request_started and request_finished receivers do; sending the
+    # signals here would also close the test's PostgreSQL connection inside its transaction.
+    with remembering():
         with django_assert_num_queries(1):
             first = AccountSettings.load()
             assert AccountSettings.load() is first
@@ -38,7 +29,14 @@ def test_inside_a_request_one_read_until_a_save(django_assert_num_queries, keep_
         first.save()
         assert AccountSettings.load() is not first
         assert AccountSettings.load().default_currency == "EUR"
-    finally:
-        request_finished.send(sender=None)
     with django_assert_num_queries(1):
         AccountSettings.load()
+
+
+def test_a_request_through_the_client_reads_the_settings_once(client, admin):
+    AccountSettings.load()  # the row exists
+    client.force_login(admin)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/reports/goal-tracker/")
+    reads = [q for q in queries.captured_queries if "campaigns_accountsettings" in q["sql"]]
+    assert len(reads) == 1

@@ -124,8 +124,11 @@ def credits_cte(
     elif filters.source == Source.CUSTOMER:
         source = f"AND e.source NOT IN ({agent_sources})"
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+    # ``d.dedupe_key <> ''`` changes no answer (the first test covers empty keys) but lets
+    # PostgreSQL use the partial index event_dedupe_first (reporting migration 0002).
     first_report = f"""(e.dedupe_key = '' OR NOT EXISTS (
         SELECT 1 FROM {EVENTS} d WHERE d.dedupe_key = e.dedupe_key AND d.retracted_at IS NULL
+        AND d.dedupe_key <> ''
         AND (d.occurred_at < e.occurred_at OR (d.occurred_at = e.occurred_at AND d.id < e.id))))"""  # noqa: S608 (values are parameters)  # nosec B608
     columns = """e.id, e.attribute_type, e.source, e.conversation_id, e.visitor_id, e.agent_id,
         e.skill_id, e.occurred_at, e.amount, e.currency, e.status, e.topic"""

@@ -17,9 +17,9 @@ from reporting.filters import ReportFilters, Scope
 from reporting.models import Target
 from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
-from reporting.selectors.credits import credit_filters_sql, credits_cte, fetch_dicts
-from reporting.selectors.goal_tracker import _handled_aggregate_events
+from reporting.selectors.goal_tracker import _credit_aggregate, _handled_aggregate
 from reporting.selectors.numbers import as_count, as_money
+from reporting.selectors.rollup import rollup_split
 
 VALUE_TYPES = {GoalType.SELL: AttributeType.PURCHASE, GoalType.LEADS: AttributeType.LEAD}
 
@@ -144,29 +144,24 @@ def month_fraction(first: date, last: date, tz, now: datetime) -> Decimal:
 
 
 def month_actuals(context: ReportContext) -> dict[int, dict]:
-    """Per agent: conversions per goal type, value per (goal type, currency), interactions."""
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
-    where = credit_filters_sql(context.filters, context.scope, query.params)
-    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""{query.sql}
-SELECT cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency,
-    SUM(CASE WHEN cr.reached = 1 THEN cr.weight ELSE 0 END) AS conversions,
-    SUM(cr.amount_share) AS amount
-FROM credits cr WHERE {where} AND cr.agent_id IS NOT NULL
-GROUP BY cr.agent_id, cr.goal_type, cr.attribute_type, cr.currency"""  # noqa: S608 (values are parameters)  # nosec B608
+    """Per agent: conversions per goal type, value per (goal type, currency), interactions
+    (from the goal tracker's aggregates: the rollup where there is one)."""
+    split = rollup_split(context)
     actuals: dict = defaultdict(
         lambda: {"count": defaultdict(Decimal), "value": defaultdict(Decimal)}
     )
-    for item in fetch_dicts(sql, query.params):
+    for item in _credit_aggregate(context, ["cr.agent_id", "cr.goal_type"], split):
+        if item["agent_id"] is None:
+            continue
         per = actuals[item["agent_id"]]
-        if item["goal_type"]:
-            per["count"][item["goal_type"]] += as_count(item["conversions"])
+        if item["goal_type"] and item["reached"]:
+            per["count"][item["goal_type"]] += as_count(item["weight"])
         for goal_type, kind in VALUE_TYPES.items():
             if item["attribute_type"] == kind and item["currency"] and item["amount"] is not None:
                 per["value"][(goal_type, item["currency"])] += as_money(
                     item["amount"], item["currency"]
                 )
-    for item in _handled_aggregate_events(context, ["cr.agent_id"]):
+    for item in _handled_aggregate(context, ["cr.agent_id"], split):
         actuals[item["agent_id"]]["count"][GoalType.INTERACT] += Decimal(item["interactions"])
     return actuals
 

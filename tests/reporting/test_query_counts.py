@@ -109,4 +109,4 @@ def test_the_goal_tracker_stays_within_a_small_fixed_budget(admin_client, settin
         "SELECT pg_advisory_xact_lock",
     )
     data = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(skipped)]
-    assert len(data) <= 23  # 22, and the rollup's freshness check on PostgreSQL
+    assert len(data) <= 24  # 22, and the rollup's freshness checks (period, targets' month)
