@@ -4,11 +4,12 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db.models import Count
 
 from campaigns.models import User
 from campaigns.roles import ROLE_PERMISSIONS, Role
 from outcomes_site.env import env_bool, env_int, env_list
-from workspace.models import Conversation, Message
+from workspace.models import Conversation, EngagementAttributeEvent, Message
 
 
 @pytest.mark.django_db
@@ -79,3 +80,19 @@ def test_env_int_and_list(monkeypatch):
         env_int("SOME_INT", 3)
     monkeypatch.setenv("SOME_LIST", "a, b,,c")
     assert env_list("SOME_LIST") == ["a", "b", "c"]
+
+
+@pytest.mark.django_db
+def test_benchmark_data_has_the_report_mix():
+    """About two events per conversation: agent- and customer-reported, two currencies, repeated
+    order ids, retractions, events left on the visitor (the same on SQLite and PostgreSQL)."""
+    call_command("seed_demo", conversations=200, agents=5)
+    events = EngagementAttributeEvent.objects.filter(visitor__external_id__startswith="bench-")
+    assert 300 <= events.count() <= 500
+    assert set(events.values_list("source", flat=True)) == {"agent_widget", "server_api"}
+    assert set(events.exclude(currency="").values_list("currency", flat=True)) == {"USD", "EUR"}
+    assert set(events.values_list("attribute_type", flat=True)) == {"purchase", "lead", "service"}
+    repeated = events.values("dedupe_key").annotate(n=Count("*")).filter(n__gt=1)
+    assert repeated.exists()
+    assert events.filter(retracted_at__isnull=False).exists()
+    assert events.filter(conversation__isnull=True).count() == 20
