@@ -86,7 +86,7 @@ TEMPLATES = [
             ],
             # Cached loaders everywhere but local development, where templates change under us.
             "loaders": _loaders if DEBUG else [("django.template.loaders.cached.Loader", _loaders)],
-            "builtins": ["django.templatetags.i18n"],
+            "builtins": ["django.templatetags.i18n", "outcomes_site.field_rows"],
         },
     }
 ]

@@ -65,6 +65,9 @@ class Conversation(models.Model):
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     survey_acknowledged_missing = models.BooleanField(default=False)
+    # Whether a NoOutcome row exists: the widget reads them only then (they are rare, and the
+    # widget is read on every visit); kept by workspace/services/outcomes.py.
+    has_no_outcome = models.BooleanField(default=False, editable=False)
 
     objects = ConversationQuerySet.as_manager()
 

@@ -1,5 +1,7 @@
 """The account's settings and its effective-dated attribution policies."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -29,6 +31,8 @@ class AccountSettings(models.Model):
     conversation_topics = models.JSONField(_("conversation topics"), default=list, blank=True)
     conversation_outcomes = models.JSONField(_("conversation outcomes"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Changes with the widget's configuration (campaigns/config_stamp.py); never edited here.
+    config_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("account settings")
@@ -37,6 +41,15 @@ class AccountSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Account settings"))
+
+    def save(self, *args, **kwargs) -> None:
+        """Saving the settings never writes back a stamp read earlier: a configuration change
+        committed in between would otherwise be hidden from the other app servers."""
+        if self._state.adding or kwargs.get("update_fields") is not None:
+            return super().save(*args, **kwargs)
+        kept = ("id", "config_stamp")
+        fields = [f.name for f in self._meta.concrete_fields if f.name not in kept]
+        return super().save(*args, update_fields=fields, **kwargs)
 
     @classmethod
     def load(cls) -> "AccountSettings":

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from campaigns.catalogue import AGENT_REPORTABLE_TYPES
+from campaigns.config_stamp import stamp_memo
 from campaigns.models import (
     AgentSurvey,
     AttributeConfig,
@@ -18,20 +19,17 @@ from campaigns.models import (
     SurveyQuestion,
     SurveySkill,
 )
-from outcomes_site.request_memo import forget_on_change, request_memo
-
-forget_on_change(AttributeConfig, AttributeField, AttributeConfig.skills.through)
 
 
 def attribute_configs_for(skill_ids: Iterable[int]) -> tuple[list[AttributeConfig], set[str]]:
     """``enabled_attribute_configs`` and ``required_attribute_types`` from one read (two
-    queries, once per request: a submit needs them in the view, the service and the fragment).
-    Callers get their own list and set."""
+    queries, once per configuration change: ``stamp_memo``). Callers get their own list and set;
+    the configurations in it are shared and read-only."""
     configs, required = _attribute_configs(tuple(pk for pk in skill_ids if pk is not None))
     return list(configs), set(required)
 
 
-@request_memo
+@stamp_memo
 def _attribute_configs(ids: tuple[int, ...]) -> tuple[list[AttributeConfig], set[str]]:
     if not ids:
         return [], set()
@@ -70,8 +68,13 @@ def _questions_prefetch() -> Prefetch:
 
 def survey_for_skills(skill_ids: Iterable[int]) -> AgentSurvey | None:
     """The active survey assigned to one of ``skill_ids`` (the first in that order that has one),
-    else the active default survey, else ``None``; with questions and options loaded."""
-    ids = [pk for pk in skill_ids if pk is not None]
+    else the active default survey, else ``None``; with questions and options loaded. Read once
+    per configuration change (``stamp_memo``): the survey is shared and read-only."""
+    return _survey_for_skills(tuple(pk for pk in skill_ids if pk is not None))
+
+
+@stamp_memo
+def _survey_for_skills(ids: tuple[int, ...]) -> AgentSurvey | None:
     for_skill = SurveySkill.objects.filter(survey=OuterRef("pk"), skill_id__in=ids)
     candidates = list(
         AgentSurvey.objects.filter(is_active=True)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.config_stamp import config_changed
 from campaigns.models import (
     CHOICE_KINDS,
     AccountSettings,
@@ -45,6 +46,7 @@ def predefined_options(predefined: str) -> list[str]:
 
 def _bump(survey: AgentSurvey) -> None:
     AgentSurvey.objects.filter(pk=survey.pk).update(version=F("version") + 1)
+    config_changed()  # an update sends no signal
 
 
 @transaction.atomic
@@ -70,6 +72,7 @@ def survey_save(*, actor: User | None, survey: AgentSurvey, skills: list[Skill])
     SurveySkill.objects.bulk_create(
         [SurveySkill(survey=survey, skill=skill) for skill in skills], ignore_conflicts=True
     )
+    config_changed()  # a bulk insert sends no signal
     audit_record(
         actor=actor,
         action="survey.create" if creating else "survey.update",

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.catalogue import AttributeType
@@ -83,6 +85,42 @@ class TestClose:
         assert "“No outcome” chosen by" in response.content.decode()
         assert NoOutcome.objects.filter(conversation=conversation).exists()
         assert agent_client.post(close_url(conversation)).status_code == 302
+
+    def test_the_no_outcome_flag_follows_the_choice_and_the_outcome_that_replaces_it(
+        self, agent_client, agent, conversation, required_purchase
+    ):
+        url = reverse("workspace:conversation-detail", args=[conversation.pk])
+        fragment = {**HX, "HX-Target": "summary-outcomes"}
+
+        def no_outcome_reads() -> tuple[int, str]:
+            with CaptureQueriesContext(connection) as queries:
+                html = agent_client.get(url, headers=fragment).content.decode()
+            return sum("workspace_nooutcome" in q["sql"] for q in queries.captured_queries), html
+
+        assert no_outcome_reads()[0] == 0  # nobody chose "No outcome": nothing to read
+        no_outcome_choose(
+            conversation=conversation, attribute_type="purchase", actor=agent, now=NOW
+        )
+        conversation.refresh_from_db()
+        assert conversation.has_no_outcome
+        reads, html = no_outcome_reads()
+        assert reads == 1
+        assert "“No outcome” chosen by" in html
+        outcome_submit(
+            conversation=conversation,
+            attribute_type="purchase",
+            values={"total": "3"},
+            currency="USD",
+            actor=agent,
+            token=None,
+            now=NOW,
+        )
+        conversation.refresh_from_db()
+        assert not conversation.has_no_outcome
+        assert not NoOutcome.objects.filter(conversation=conversation).exists()
+        reads, html = no_outcome_reads()
+        assert reads == 0
+        assert "“No outcome” chosen by" not in html
 
     def test_no_outcome_only_for_required_attributes(self, agent, conversation, purchase_config):
         with pytest.raises(ActionRefused):

@@ -32,18 +32,31 @@ def conversation_visible_to(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(scope)
 
 
-def conversation_get(user: User, pk: int, *, with_segments: bool = True) -> Conversation:
-    """One conversation with what its page shows, or 404 when ``user`` may not see it. A widget
-    fragment shows no assignment history: ``with_segments=False`` saves its query."""
-    queryset = conversation_visible_to(user).select_related("visitor", "skill", "agent", "campaign")
-    if with_segments:
-        queryset = queryset.prefetch_related(
-            Prefetch("segments", queryset=Segment.objects.select_related("agent", "skill"))
-        )
+def conversation_get(user: User, pk: int, *, page: bool = True) -> Conversation:
+    """One conversation, or 404 when ``user`` may not see it. ``page``: with everything the
+    conversation page shows (skill, agent, visitor, campaign, assignment history); a widget
+    fragment or an action for the assigned agent needs none of them, and each join costs
+    (bench/README.md). The assigned agent (nearly every request) is recognised from the row
+    itself; anyone else costs one more query, asked of ``conversation_visible_to`` so that there
+    is one rule."""
+    queryset = Conversation.objects.all()
+    if page:
+        segments = Segment.objects.select_related("agent", "skill")
+        queryset = queryset.select_related("skill", "agent", "visitor", "campaign")
+        queryset = queryset.prefetch_related(Prefetch("segments", queryset=segments))
     try:
-        return queryset.get(pk=pk)
+        conversation = queryset.get(pk=pk)
     except Conversation.DoesNotExist:
         raise Http404 from None
+    if not _may_open(user, conversation):
+        raise Http404
+    return conversation
+
+
+def _may_open(user: User, conversation: Conversation) -> bool:
+    if conversation.agent_id is not None and conversation.agent_id == user.pk:
+        return True
+    return conversation_visible_to(user).filter(pk=conversation.pk).exists()
 
 
 def transcript(conversation: Conversation, *, after_id: int = 0) -> list[Message]:

@@ -203,10 +203,14 @@ def _sections(conversation, role, user, window, skill_ids) -> list[AttributeSect
     enabled, required = attribute_configs_for(skill_ids)
     configs = {c.attribute_type: c for c in enabled}
     events = _agent_events(conversation)
-    declined = {
-        n.attribute_type: n
-        for n in NoOutcome.objects.filter(conversation=conversation).select_related("chosen_by")
-    }
+    declined = (
+        {
+            n.attribute_type: n
+            for n in NoOutcome.objects.filter(conversation=conversation).select_related("chosen_by")
+        }
+        if conversation.has_no_outcome
+        else {}
+    )
     may_add = role == ActorRole.MANAGER or (role == ActorRole.AGENT and window.is_open)
     types = sorted(set(configs) | {e.attribute_type for e in events}, key=type_rank)
     sections = {

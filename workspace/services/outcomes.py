@@ -5,6 +5,7 @@ reason) and an audit entry. Event rows are locked (``select_for_update``) and co
 version the person saw, so a stale save is refused, never silently applied.
 """
 
+from copy import copy
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -92,12 +93,24 @@ def require_reporter(
     return role
 
 
+LOCKED_FIELDS = ("agent_id", "skill_id", "visitor_id", "ended_at", "has_no_outcome")
+
+
 def _locked_conversation(conversation: Conversation) -> Conversation:
-    return (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("skill", "agent")
-        .get(pk=conversation.pk)
+    """The conversation row locked until the transaction ends, with the columns the rules read
+    brought up to date (the whole row and its joins were read by the view a moment ago)."""
+    current = (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation.pk)
+        .values_list(*LOCKED_FIELDS)
+        .first()
     )
+    if current is None:
+        raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
+    locked = copy(conversation)
+    for name, value in zip(LOCKED_FIELDS, current, strict=True):
+        setattr(locked, name, value)
+    return locked
 
 
 def _replayed(token: UUID | None, conversation: Conversation) -> EngagementAttributeEvent | None:
@@ -105,10 +118,13 @@ def _replayed(token: UUID | None, conversation: Conversation) -> EngagementAttri
     requests with one token cannot both get past this)."""
     if token is None:
         return None
-    existing = EngagementAttributeEvent.objects.filter(idempotency_token=token).first()
-    if existing is not None and existing.conversation_id != conversation.pk:
+    first = EngagementAttributeEvent.objects.filter(idempotency_token=token)
+    found = first.values_list("pk", "conversation_id").first()
+    if found is None:  # nearly always: read the event itself only for a replay
+        return None
+    if found[1] != conversation.pk:
         raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
-    return existing
+    return EngagementAttributeEvent.objects.get(pk=found[0])
 
 
 @transaction.atomic
@@ -147,7 +163,10 @@ def outcome_submit(
         **typed_columns(attribute_type, values, currency=currency),
     )
     _revision(event, EventRevision.Kind.CREATE, actor, now, None, values, reason)
-    NoOutcome.objects.filter(conversation=conversation, attribute_type=attribute_type).delete()
+    if conversation.has_no_outcome:  # a reported outcome replaces "No outcome"
+        NoOutcome.objects.filter(conversation=conversation, attribute_type=attribute_type).delete()
+        conversation.has_no_outcome = conversation.no_outcomes.exists()
+        conversation.save(update_fields=["has_no_outcome"])
     attribute_activity_touch({attribute_type}, at=now)
     return event
 
@@ -310,8 +329,9 @@ def outcome_retract(
 def no_outcome_choose(
     *, conversation: Conversation, attribute_type: str, actor: User, now: datetime, reason: str = ""
 ) -> NoOutcome:
-    """Say explicitly that a required outcome did not happen, so the conversation may close."""
-    conversation = _locked_conversation(conversation)
+    """Say explicitly that a required outcome did not happen, so the conversation may close.
+    ``conversation`` (the caller's copy too) then has ``has_no_outcome`` set."""
+    callers_copy, conversation = conversation, _locked_conversation(conversation)
     require_reporter(actor, conversation, now=now, reason=reason)
     if attribute_type not in required_attribute_types(skill_ids_for(conversation)):
         raise ActionRefused(_("That outcome is not required here."), code=ActionRefused.NOT_FOUND)
@@ -329,6 +349,8 @@ def no_outcome_choose(
         defaults={"chosen_by": actor, "chosen_at": now},
     )
     if created:
+        conversation.has_no_outcome = callers_copy.has_no_outcome = True
+        conversation.save(update_fields=["has_no_outcome"])
         audit_record(
             actor=actor,
             action="outcome.no_outcome",

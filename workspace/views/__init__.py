@@ -31,5 +31,5 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
     partial = target if target in PARTIALS else None
-    conversation = conversation_get(request.user, pk, with_segments=partial is None)
+    conversation = conversation_get(request.user, pk, page=partial is None)
     return render_conversation(request, conversation, now=timezone.now(), partial=partial)

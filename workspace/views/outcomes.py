@@ -46,7 +46,7 @@ def _outcome_form(request, conversation, config, prefix: str) -> tuple[OutcomeFo
 
 @require_POST
 def outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, with_segments=False), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     config = _config_or_404(conversation, attribute_type)
     form, _on_behalf = _outcome_form(request, conversation, config, f"add-{attribute_type}")
 
@@ -70,7 +70,7 @@ def outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> HttpRe
 
 @require_POST
 def outcome_update(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, with_segments=False), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     event = get_object_or_404(EngagementAttributeEvent, pk=event_pk, conversation=conversation)
     config = _config_or_404(conversation, event.attribute_type)
     form, on_behalf = _outcome_form(request, conversation, config, f"edit-{event.pk}")
@@ -94,7 +94,7 @@ def outcome_update(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse
 
 @require_POST
 def outcome_retract_view(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, with_segments=False), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     event = get_object_or_404(EngagementAttributeEvent, pk=event_pk, conversation=conversation)
     acting_role(request, conversation)
     form = RetractForm(request.POST, prefix=f"retract-{event.pk}")
@@ -116,7 +116,7 @@ def outcome_retract_view(request: HttpRequest, pk: int, event_pk: int) -> HttpRe
 
 @require_POST
 def no_outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, with_segments=False), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     on_behalf = acting_role(request, conversation) == ActorRole.MANAGER
     form = ReasonForm(request.POST, needs_reason=on_behalf, prefix=f"none-{attribute_type}")
 

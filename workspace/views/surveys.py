@@ -18,7 +18,7 @@ PARTIAL = "summary-survey"
 
 @require_POST
 def survey_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     survey = survey_for_conversation(conversation)
     if survey is None:
         raise Http404
@@ -50,7 +50,7 @@ def survey_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def survey_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk), timezone.now()
+    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
     on_behalf = acting_role(request, conversation) == ActorRole.MANAGER
     form = ReasonForm(request.POST, needs_reason=on_behalf, prefix="dismiss")
 

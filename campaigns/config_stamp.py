@@ -1,0 +1,78 @@
+"""The configuration stamp: what app servers may keep between requests, and for how long.
+
+The widget reads the same Campaign Builder configuration on every request: the attributes agents
+may report with their fields, and the agent surveys with their questions. That is two to five
+queries a request for rows that change a few times a day. The account settings row, which every
+widget request reads anyway, carries ``config_stamp``: a random value that changes, in the same
+transaction, whenever that configuration changes. Functions decorated with ``stamp_memo`` keep
+their answers in the process under the stamp they were read with, so a change made through any
+app server (or a management command) is seen by every server at its next request, and a change
+rolled back leaves a stamp nobody reads. The stamp is random rather than a counter so that a
+database restored from a backup can never match answers kept from before.
+"""
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from outcomes_site.request_memo import forget
+
+MAX_KEPT = 512  # answers per function; all are dropped when full (they go stale in bulk anyway)
+
+
+def stamp_memo(function: Callable) -> Callable:
+    """Remember ``function(*args)`` (hashable positional arguments) for as long as the stamp
+    stays the same. Callers must treat what it returns as read-only: it is shared."""
+    kept: dict = {}
+
+    @wraps(function)
+    def wrapped(*args):
+        from campaigns.models import AccountSettings
+
+        key = (AccountSettings.load().config_stamp, args)
+        try:
+            return kept[key]
+        except KeyError:
+            pass
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        kept[key] = answer = function(*args)
+        return answer
+
+    wrapped.forget_all = kept.clear  # type: ignore[attr-defined]
+    return wrapped
+
+
+def config_changed(**kwargs) -> None:
+    """A new stamp: every server reads the configuration again at its next request."""
+    from campaigns.models import AccountSettings
+
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m changes signal before and after: one new stamp is enough
+    AccountSettings.objects.filter(pk=1).update(config_stamp=uuid.uuid4())
+    forget()  # this request reads the new stamp too
+
+
+def stamp_on_change() -> None:
+    """Connect ``config_changed`` to every model the stamp covers (``CampaignsConfig.ready``).
+    Bulk writes send no signals: services that make them call ``config_changed`` themselves."""
+    from campaigns.models import (
+        AgentSurvey,
+        AttributeConfig,
+        AttributeField,
+        Skill,
+        SurveyOption,
+        SurveyQuestion,
+        SurveySkill,
+    )
+
+    models = (AttributeConfig, AttributeField, AgentSurvey, SurveyQuestion, SurveyOption, Skill)
+    for model in (*models, SurveySkill):
+        uid = f"config_stamp.{model._meta.label}"
+        post_save.connect(config_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(config_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    for through in (AttributeConfig.skills.through, SurveySkill):
+        uid = f"config_stamp.{through._meta.label}.m2m"
+        m2m_changed.connect(config_changed, sender=through, dispatch_uid=uid)
