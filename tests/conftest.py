@@ -9,6 +9,16 @@ from django.test import Client
 
 from campaigns.roles import Role
 from tests.factories import AgentGroupFactory, SkillFactory, UserFactory
+from workspace.services import events
+
+
+@pytest.fixture(autouse=True)
+def _activity_memory():
+    """Each test starts with no remembered data-indicator writes: the memory is the process's,
+    and a test that commits would otherwise hold back the next test's write."""
+    events._activity_written.clear()
+    yield
+    events._activity_written.clear()
 
 
 @pytest.fixture

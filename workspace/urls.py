@@ -38,6 +38,11 @@ urlpatterns = [
         name="outcome-update",
     ),
     path(
+        "conversations/<int:pk>/events/<int:event_pk>/panels/<str:part>/",
+        outcomes.outcome_part,
+        name="outcome-part",
+    ),
+    path(
         "conversations/<int:pk>/events/<int:event_pk>/retract/",
         outcomes.outcome_retract_view,
         name="outcome-retract",

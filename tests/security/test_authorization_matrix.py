@@ -215,6 +215,13 @@ MATRIX: dict[str, Entry] = {
         post=conversation(agent=422, manager=422),
         kwargs=conv(event_pk=lambda w: w.event.pk),
     ),
+    # A panel of one outcome: htmx gets the form (or history); a plain GET goes to the page.
+    "workspace:outcome-part": Entry(
+        get=conversation(agent=302, manager=302),
+        post=GET_ONLY,
+        kwargs=conv(event_pk=lambda w: w.event.pk, part=lambda w: "correct"),
+        htmx_get={"agent": 200, "agent_manager": 200, "admin": 200},
+    ),
     "workspace:outcome-retract": Entry(
         get=POST_ONLY,
         post=conversation(agent=422, manager=422),

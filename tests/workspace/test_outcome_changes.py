@@ -288,7 +288,12 @@ class TestWindow:
         )
         assert event.reported_by == agent
         assert event.agent == agent
-        assert "Refund agreed" in response.content.decode()
+        assert "History (2 versions)" in response.content.decode()
+        history = reverse("workspace:outcome-part", args=[ended.pk, event.pk, "history"])
+        with time_machine.travel(later, tick=False):
+            panel = signed_in(agent_manager).get(history, headers=HX).content.decode()
+        assert "Amended" in panel
+        assert "Refund agreed" in panel
 
     def test_manager_amend_without_reason_is_refused(self, agent_manager, agent, ended):
         event = submit(ended, agent, now=ended.ended_at)

@@ -72,10 +72,15 @@ class OutcomeItem:
     event: EngagementAttributeEvent
     values: dict[str, Any]
     rows: list[tuple[str, str]]
-    history: list[HistoryLine]
+    history: list[HistoryLine] | None  # None: not read (a fragment loads it when opened)
     can_change: bool
     edit_form: Any = None
     retract_form: Any = None
+
+    @property
+    def versions(self) -> int:
+        """Every change is a new version with one revision, so this is the history's length."""
+        return len(self.history) if self.history is not None else self.event.version
 
 
 @dataclass
@@ -164,7 +169,7 @@ def _history(event: EngagementAttributeEvent, positions: dict[str, int]) -> list
     return lines
 
 
-def _item(event, config, role: ActorRole, user: User, window: Window) -> OutcomeItem:
+def _item(event, config, role: ActorRole, user: User, window: Window, history: bool) -> OutcomeItem:
     positions = {f.property_key: f.position for f in config.fields.all()} if config else {}
     values = event_values(event)
     keys = ordered_keys(event.attribute_type, set(values), positions)
@@ -184,25 +189,25 @@ def _item(event, config, role: ActorRole, user: User, window: Window) -> Outcome
         event=event,
         values=values,
         rows=rows,
-        history=_history(event, positions),
+        history=_history(event, positions) if history else None,
         can_change=editable,
     )
 
 
-def _agent_events(conversation: Conversation) -> list[EngagementAttributeEvent]:
-    revisions = EventRevision.objects.select_related("changed_by").order_by("version")
-    return list(
-        EngagementAttributeEvent.objects.filter(conversation=conversation, source__in=AGENT_SOURCES)
-        .select_related("reported_by")
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
-        .order_by("occurred_at", "id")
-    )
+def _agent_events(conversation: Conversation, history: bool) -> list[EngagementAttributeEvent]:
+    events = EngagementAttributeEvent.objects.filter(
+        conversation=conversation, source__in=AGENT_SOURCES
+    ).select_related("reported_by")
+    if history:
+        revisions = EventRevision.objects.select_related("changed_by").order_by("version")
+        events = events.prefetch_related(Prefetch("revisions", queryset=revisions))
+    return list(events.order_by("occurred_at", "id"))
 
 
-def _sections(conversation, role, user, window, skill_ids) -> list[AttributeSection]:
+def _sections(conversation, role, user, window, skill_ids, history) -> list[AttributeSection]:
     enabled, required = attribute_configs_for(skill_ids)
     configs = {c.attribute_type: c for c in enabled}
-    events = _agent_events(conversation)
+    events = _agent_events(conversation, history)
     declined = (
         {
             n.attribute_type: n
@@ -226,7 +231,8 @@ def _sections(conversation, role, user, window, skill_ids) -> list[AttributeSect
     }
     for event in events:
         config = configs.get(event.attribute_type)
-        sections[event.attribute_type].items.append(_item(event, config, role, user, window))
+        item = _item(event, config, role, user, window, history)
+        sections[event.attribute_type].items.append(item)
     return list(sections.values())
 
 
@@ -325,10 +331,12 @@ def conversation_summary(
     *,
     now: datetime,
     parts: tuple[str, ...] = ("outcomes", "survey"),
+    history: bool = True,
 ) -> Summary:
     """Everything the widget shows to ``user``. ``summary.shown`` is false when neither
     outcomes nor a survey apply (the page then says nothing about the widget). ``parts``
-    limits the reads to the sections a fragment needs."""
+    limits the reads to the sections a fragment needs; without ``history`` the outcomes' change
+    histories are not read (a fragment loads one when it is opened)."""
     role = actor_role(user, conversation)
     account = AccountSettings.load()
     window = outcome_window(conversation, account=account, now=now)
@@ -339,12 +347,21 @@ def conversation_summary(
         role=role,
         account=account,
         window=window,
-        sections=_sections(conversation, role, user, window, skill_ids_for(conversation))
+        sections=_sections(conversation, role, user, window, skill_ids_for(conversation), history)
         if with_outcomes
         else [],
         outcomes_notice=_outcomes_notice(conversation, role, window) if with_outcomes else "",
         survey=_survey_panel(conversation, role, now) if "survey" in parts else None,
     )
+
+
+def outcome_item(summary: Summary, event_pk: int) -> tuple[AttributeSection, OutcomeItem]:
+    """The section and item of one agent-reported outcome in ``summary``, or ``LookupError``."""
+    for section in summary.sections:
+        for item in section.items:
+            if item.event.pk == event_pk:
+                return section, item
+    raise LookupError(event_pk)
 
 
 def survey_choices(panel: SurveyPanel, account: AccountSettings) -> dict[int, list]:

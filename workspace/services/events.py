@@ -2,12 +2,21 @@
 API): typed columns derived from the SDE values, the de-duplication key, and the last-reported
 time that the Campaign Builder's data indicator reads."""
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from campaigns.catalogue import AttributeType
 from campaigns.models import AttributeActivity
+
+# The data indicator says whether a type was reported in the last 24 hours, so its time need not
+# be exact to the second: each app process writes a type's time at most once a minute. That
+# keeps one row per type from being written (and locked) by every outcome of every agent.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+_activity_written: dict[str, datetime] = {}  # type -> time this process wrote, once committed
 
 
 def dedupe_key_for(attribute_type: str, values: dict[str, Any]) -> str:
@@ -63,8 +72,27 @@ def typed_columns(attribute_type: str, values: dict[str, Any], *, currency: str)
     return columns
 
 
+def activity_due(attribute_types: Iterable[str], *, at: datetime) -> set[str]:
+    """The types whose last-reported time this process has not written in the minute before
+    ``at``: the others are left alone (``ACTIVITY_RESOLUTION``)."""
+    due = set()
+    for attribute_type in attribute_types:
+        last = _activity_written.get(attribute_type)
+        if last is None or not last <= at < last + ACTIVITY_RESOLUTION:
+            due.add(attribute_type)
+    return due
+
+
+def activity_written(attribute_types: set[str], *, at: datetime) -> None:
+    """Remember the write once the transaction commits (a rolled-back one wrote nothing)."""
+    transaction.on_commit(lambda: _activity_written.update(dict.fromkeys(attribute_types, at)))
+
+
 def attribute_activity_touch(attribute_types: set[str], *, at: datetime) -> None:
-    """Record that these types were reported at ``at`` (kept as the latest time seen)."""
+    """Record that these types were reported at ``at`` (kept as the latest time seen), at most
+    once a minute per type and process."""
+    attribute_types = activity_due(attribute_types, at=at)
+    activity_written(attribute_types, at=at)
     for attribute_type in attribute_types:
         updated = AttributeActivity.objects.filter(
             attribute_type=attribute_type, last_reported_at__lt=at

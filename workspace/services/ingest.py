@@ -17,7 +17,12 @@ from django.db.models import Q
 from campaigns.catalogue import CATALOGUE, RepeatRule
 from campaigns.models import AccountSettings, AttributeActivity, Connector
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
-from workspace.services.events import attribute_activity_touch, typed_columns
+from workspace.services.events import (
+    activity_due,
+    activity_written,
+    attribute_activity_touch,
+    typed_columns,
+)
 from workspace.services.ingest_fields import Check
 from workspace.services.ingest_problems import InputNotFound, InputRejected, Problem
 from workspace.services.ingest_sde import CleanSde, sde_check
@@ -116,7 +121,12 @@ def engagement_attributes_ingest(
 def _activity_touch(types: set[str], *, at: datetime) -> None:
     """The data indicator's last-reported times: one UPDATE for every type in the usual case
     (rows exist and are older); ``attribute_activity_touch`` for the rest (rows not created yet,
-    or already newer). Last in the transaction, so the rows stay locked only briefly."""
+    or already newer). Last in the transaction, so the rows stay locked only briefly; at most
+    once a minute per type and process (``activity_due``)."""
+    types = activity_due(types, at=at)
+    if not types:
+        return
+    activity_written(types, at=at)
     touched = AttributeActivity.objects.filter(
         attribute_type__in=types, last_reported_at__lt=at
     ).update(last_reported_at=at)

@@ -1,10 +1,13 @@
 """The Conversation outcomes section's actions. Each answers with the fresh section for htmx,
 or a redirect to the page without JavaScript; errors 422, conflicts 409 (rendering.py)."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import AccountSettings, AttributeConfig
 from campaigns.selectors.widget_config import enabled_attribute_configs
@@ -12,6 +15,7 @@ from workspace.forms.outcomes import OutcomeForm, ReasonForm, RetractForm
 from workspace.models import Conversation, EngagementAttributeEvent
 from workspace.selectors.access import ActorRole, skill_ids_for
 from workspace.selectors.conversations import conversation_get
+from workspace.selectors.summary import conversation_summary, outcome_item
 from workspace.services.outcomes import (
     no_outcome_choose,
     outcome_amend,
@@ -20,8 +24,10 @@ from workspace.services.outcomes import (
     outcome_submit,
 )
 from workspace.views.rendering import acting_role, save_or_render
+from workspace.views.widget_forms import item_forms_attach
 
 PARTIAL = "summary-outcomes"
+ITEM_PARTS = ("correct", "retract", "history")
 
 
 def _config_or_404(conversation: Conversation, attribute_type: str) -> AttributeConfig:
@@ -133,3 +139,31 @@ def no_outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> Htt
     return save_or_render(
         request, conversation, now=now, partial=PARTIAL, key=key, form=form, save=save
     )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def outcome_part(request: HttpRequest, pk: int, event_pk: int, part: str) -> HttpResponse:
+    """One outcome's correction (or amendment) form, retraction form or history, which a widget
+    fragment loads when its panel is opened. The page shows them all, so without htmx this is
+    a redirect there."""
+    if part not in ITEM_PARTS:
+        raise Http404
+    conversation = conversation_get(request.user, pk, page=False)
+    if not request.htmx:
+        url = reverse("workspace:conversation-detail", args=[conversation.pk])
+        return redirect(f"{url}#outcome-{event_pk}")
+    with_history = part == "history"
+    summary = conversation_summary(
+        request.user, conversation, now=timezone.now(), parts=("outcomes",), history=with_history
+    )
+    try:
+        section, item = outcome_item(summary, event_pk)
+    except LookupError:
+        raise Http404 from None
+    if not with_history:
+        if not item.can_change:
+            raise PermissionDenied
+        item_forms_attach(summary, section, item)
+    context = {"conversation": conversation, "summary": summary, "section": section, "item": item}
+    return render(request, f"workspace/_outcome_item.html#outcome-{part}", context)

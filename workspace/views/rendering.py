@@ -50,10 +50,16 @@ def render_conversation(
     if fragment == "transcript":  # polled every few seconds: the messages and nothing else
         context = {"conversation": conversation, "messages_list": transcript(conversation)}
         return render(request, f"{DETAIL}#transcript", context)
+    # The page carries everything, for people without JavaScript too. A fragment leaves each
+    # outcome's history and correction forms to be loaded when opened (outcome_part).
     summary = conversation_summary(
-        request.user, conversation, now=now, parts=FRAGMENT_PARTS.get(fragment, ALL_PARTS)
+        request.user,
+        conversation,
+        now=now,
+        parts=FRAGMENT_PARTS.get(fragment, ALL_PARTS),
+        history=not fragment,
     )
-    forms_attach(summary, bound=bound)
+    forms_attach(request, summary, bound=bound, item_forms=not fragment)
     context: dict[str, Any] = {
         # Managers reach a conversation from the reports; agents from their workspace.
         "nav_section": "workspace"
