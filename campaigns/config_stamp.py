@@ -2,14 +2,14 @@
 
 The widget reads the same Campaign Builder configuration on every request: the attributes agents
 may report with their fields, and the agent surveys with their questions. That is two to five
-queries a request for rows that change a few times a day. The account settings row, which every
-widget request reads anyway, carries ``config_stamp``: a random value that changes, in the same
-transaction, whenever that configuration changes. Functions decorated with ``stamp_memo`` keep
-their answers in the process under the stamp they were read with, so a change made through any
-app server (or a management command) is seen by every server at its next request, and a change
-rolled back leaves a stamp nobody reads. The stamp is random rather than a counter so that a
-database restored from a backup can never match answers kept from before.
-"""
+queries a request for rows that change a few times a day. ``ConfigStamp`` holds a random value
+that changes, in the same transaction, whenever that configuration changes, and the account
+settings, which every widget request reads anyway, are read with it (``config_stamp``).
+Functions decorated with ``stamp_memo`` keep their answers in the process under the stamp they
+were read with, so a change made through any app server (or a management command) is seen by
+every server at its next request, and a change rolled back leaves a stamp nobody reads. The
+stamp is random rather than a counter, so a database restored from a backup brings back the
+stamp of the configuration it holds."""
 
 import uuid
 from collections.abc import Callable
@@ -20,12 +20,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from outcomes_site.request_memo import forget
 
 MAX_KEPT = 512  # answers per function; all are dropped when full (they go stale in bulk anyway)
+_everything_kept: list[dict] = []  # every memory keyed by the stamp, for forget_everything()
+
+
+def kept_under_stamp(memory: dict) -> dict:
+    """Register a dict whose keys start with the stamp, so that ``forget_everything`` empties it."""
+    _everything_kept.append(memory)
+    return memory
+
+
+def forget_everything() -> None:
+    """Empty every memory kept under a stamp (tests: each starts from the migrated database,
+    whose stamp is the same for all of them)."""
+    for memory in _everything_kept:
+        memory.clear()
 
 
 def stamp_memo(function: Callable) -> Callable:
     """Remember ``function(*args)`` (hashable positional arguments) for as long as the stamp
     stays the same. Callers must treat what it returns as read-only: it is shared."""
-    kept: dict = {}
+    kept: dict = kept_under_stamp({})
 
     @wraps(function)
     def wrapped(*args):
@@ -41,17 +55,17 @@ def stamp_memo(function: Callable) -> Callable:
         kept[key] = answer = function(*args)
         return answer
 
-    wrapped.forget_all = kept.clear  # type: ignore[attr-defined]
     return wrapped
 
 
 def config_changed(**kwargs) -> None:
     """A new stamp: every server reads the configuration again at its next request."""
-    from campaigns.models import AccountSettings
+    from campaigns.models import ConfigStamp
 
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m changes signal before and after: one new stamp is enough
-    AccountSettings.objects.filter(pk=1).update(config_stamp=uuid.uuid4())
+    if not ConfigStamp.objects.filter(pk=1).update(stamp=uuid.uuid4()):
+        ConfigStamp.objects.get_or_create(pk=1)
     forget()  # this request reads the new stamp too
 
 

@@ -7,17 +7,21 @@
 import pytest
 from django.test import Client
 
+from campaigns import config_stamp
 from campaigns.roles import Role
 from tests.factories import AgentGroupFactory, SkillFactory, UserFactory
 from workspace.services import events
 
 
 @pytest.fixture(autouse=True)
-def _activity_memory():
-    """Each test starts with no remembered data-indicator writes: the memory is the process's,
-    and a test that commits would otherwise hold back the next test's write."""
+def _process_memory():
+    """Each test starts with nothing the process remembers between requests: configuration kept
+    under the stamp (every test starts from the migrated database and its one stamp) and
+    data-indicator writes (a test that commits would otherwise hold back the next one's)."""
+    config_stamp.forget_everything()
     events._activity_written.clear()
     yield
+    config_stamp.forget_everything()
     events._activity_written.clear()
 
 

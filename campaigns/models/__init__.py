@@ -1,6 +1,11 @@
 """Campaign configuration models, one module per concern; import them from here."""
 
-from campaigns.models.account import AccountSettings, AttributionModel, AttributionPolicy
+from campaigns.models.account import (
+    AccountSettings,
+    AttributionModel,
+    AttributionPolicy,
+    ConfigStamp,
+)
 from campaigns.models.attributes import AttributeActivity, AttributeConfig, AttributeField
 from campaigns.models.goals import Campaign, Goal, GoalType, ServiceStatusBox
 from campaigns.models.integrations import AuditEntry, Connector
@@ -34,6 +39,7 @@ __all__ = [
     "AttributionPolicy",
     "AuditEntry",
     "Campaign",
+    "ConfigStamp",
     "Connector",
     "Goal",
     "GoalType",

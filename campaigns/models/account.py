@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.people import MAX_WINDOW_MINUTES
@@ -31,8 +31,6 @@ class AccountSettings(models.Model):
     conversation_topics = models.JSONField(_("conversation topics"), default=list, blank=True)
     conversation_outcomes = models.JSONField(_("conversation outcomes"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Changes with the widget's configuration (campaigns/config_stamp.py); never edited here.
-    config_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("account settings")
@@ -42,28 +40,39 @@ class AccountSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Account settings"))
 
-    def save(self, *args, **kwargs) -> None:
-        """Saving the settings never writes back a stamp read earlier: a configuration change
-        committed in between would otherwise be hidden from the other app servers."""
-        if self._state.adding or kwargs.get("update_fields") is not None:
-            return super().save(*args, **kwargs)
-        kept = ("id", "config_stamp")
-        fields = [f.name for f in self._meta.concrete_fields if f.name not in kept]
-        return super().save(*args, update_fields=fields, **kwargs)
-
     @classmethod
     def load(cls) -> "AccountSettings":
         return _account_settings()
 
 
+class ConfigStamp(models.Model):
+    """One row: a random value replaced, in the same transaction, whenever the configuration the
+    widget reads changes (``campaigns/config_stamp.py``). Its own table, so that changing it does
+    not touch the account settings, whose changes invalidate the reports' rollup."""
+
+    stamp = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="config_stamp_singleton")]
+
+    def __str__(self) -> str:
+        return str(self.stamp)
+
+
 @request_memo
 def _account_settings() -> AccountSettings:
-    """The row, read once per request (and again after it is saved)."""
-    settings_row, _created = AccountSettings.objects.get_or_create(pk=1)
+    """The row with the configuration stamp (``config_stamp``), in one query, once per request
+    (and again after either is saved)."""
+    stamp = ConfigStamp.objects.filter(pk=1).values("stamp")
+    rows = AccountSettings.objects.annotate(config_stamp=Subquery(stamp))
+    settings_row = rows.filter(pk=1).first()
+    if settings_row is None:
+        AccountSettings.objects.get_or_create(pk=1)
+        settings_row = rows.get(pk=1)
     return settings_row
 
 
-forget_on_change(AccountSettings)
+forget_on_change(AccountSettings, ConfigStamp)
 
 
 class AttributionModel(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campaigns.config_stamp import kept_under_stamp
 from workspace.forms.outcomes import OutcomeForm, ReasonForm, RetractForm, money_text
 from workspace.forms.surveys import SurveyForm
 from workspace.selectors.summary import (
@@ -48,7 +49,7 @@ class FreshForm:
 # configuration stamp, language, currency and role with placeholders for them, which saves
 # building the form and about a dozen widget renders on every widget request (bench/README.md).
 ACTION, CSRF, TOKEN = "__outcome_action__", "__outcome_csrf__", "__outcome_token__"
-_fresh_forms: dict[tuple, str] = {}
+_fresh_forms: dict[tuple, str] = kept_under_stamp({})
 MAX_FRESH_FORMS = 256
 
 
