@@ -4,8 +4,11 @@
 
 One gunicorn (production settings: DEBUG off, PostgreSQL, 2 sync workers) on 127.0.0.1 and wrk
 (2 threads, 16 connections) on loopback only, each run bounded by ``--duration``. Every round
-measures all paths one after the other, so each figure has its references from the same minutes;
-the table shows the medians of ``--runs`` rounds and each path as a ratio to both references.
+measures the bare view once, then each path right after its own run of the reference page, so
+that each ratio compares two runs made seconds apart under the same conditions (the machine's
+speed drifts by tens of percent within minutes, and writes leave the database busy for a while
+after them). The table shows the medians of ``--runs`` rounds: requests per second, latencies,
+and the median of each path's paired ratios to the reference page and to the round's bare view.
 
 Paths: the bare view and the reference page (``bench/references.py``), the conversation page,
 the widget's outcomes partial (an htmx GET), an outcome submit (an htmx POST with CSRF and a
@@ -175,17 +178,46 @@ def worker_rss_mb(master_pid: int) -> list[float]:
 
 
 def summarise(runs: dict[str, list[dict]]) -> dict[str, dict]:
-    medians = {
+    """Medians over the rounds; the ratios are medians of the paired ratios (see above)."""
+    return {
         name: {
-            key: statistics.median(r[key] for r in rounds)
-            for key in ("rps", "p50_ms", "p99_ms", "errors")
+            **{
+                key: statistics.median(r[key] for r in rounds)
+                for key in ("rps", "p50_ms", "p99_ms", "errors")
+            },
+            **{key: round(statistics.median(r[key] for r in rounds), 3) for key in RATIOS},
         }
         for name, rounds in runs.items()
     }
-    for figures in medians.values():
-        figures["x_bare"] = round(figures["rps"] / medians["bare"]["rps"], 3)
-        figures["x_reference"] = round(figures["rps"] / medians["reference"]["rps"], 3)
-    return medians
+
+
+RATIOS = ("x_bare", "x_reference")
+
+
+def measure_round(paths: dict[str, dict], duration: int) -> dict[str, list[dict]]:
+    """One round: the bare view, then every path after its own run of the reference page."""
+
+    def run(name: str) -> dict:
+        how = paths[name]
+        return wrk(
+            how["url"], headers=how.get("headers"), script=how.get("script"), duration=duration
+        )
+
+    bare = run("bare")
+    got: dict[str, list[dict]] = {"bare": [{**bare, "x_bare": 1.0, "x_reference": 0.0}]}
+    for name in paths:
+        if name in ("bare", "reference"):
+            continue
+        reference = run("reference")
+        result = run(name)
+        for figures in (reference, result):
+            figures["x_bare"] = figures["rps"] / bare["rps"]
+            figures["x_reference"] = figures["rps"] / reference["rps"]
+        got.setdefault("reference", []).append(reference)
+        got[name] = [result]
+    # The bare view's ratio to the reference page: to the first reference run of the round.
+    got["bare"][0]["x_reference"] = bare["rps"] / got["reference"][0]["rps"]
+    return got
 
 
 def print_table(medians: dict[str, dict], bars: dict[str, dict]) -> None:
@@ -213,14 +245,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, gunicorn(env, port) as server:
         paths = scenarios(base, ids, write_scripts(folder, base, ids))
         for _ in range(args.runs):
-            for name, how in paths.items():
-                result = wrk(
-                    how["url"],
-                    headers=how.get("headers"),
-                    script=how.get("script"),
-                    duration=args.duration,
-                )
-                runs.setdefault(name, []).append(result)
+            for name, results in measure_round(paths, args.duration).items():
+                runs.setdefault(name, []).extend(results)
         rss = worker_rss_mb(server.pid)
     medians = summarise(runs)
     bars = {

@@ -118,8 +118,8 @@ def _replayed(token: UUID | None, conversation: Conversation) -> EngagementAttri
     requests with one token cannot both get past this)."""
     if token is None:
         return None
-    first = EngagementAttributeEvent.objects.filter(idempotency_token=token)
-    found = first.values_list("pk", "conversation_id").first()
+    same_token = EngagementAttributeEvent.objects.filter(idempotency_token=token)
+    found = next(iter(same_token.values_list("pk", "conversation_id")), None)  # unique: 0 or 1
     if found is None:  # nearly always: read the event itself only for a replay
         return None
     if found[1] != conversation.pk:

@@ -1,0 +1,22 @@
+"""The request benchmark's arithmetic: each path against the reference run just before it."""
+
+from bench import requests as bench_requests
+
+
+def test_each_ratio_pairs_a_path_with_the_reference_run_just_before_it(monkeypatch):
+    # The reference page gets slower during the round (200, then 100 requests/s); the widget
+    # and the submit are measured at 160 and 60: 0.8 of the first run, 0.6 of the second.
+    speeds = iter([2000.0, 200.0, 160.0, 100.0, 60.0])
+
+    def fake_wrk(url, **kwargs):
+        return {"rps": next(speeds), "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
+
+    monkeypatch.setattr(bench_requests, "wrk", fake_wrk)
+    paths = {name: {"url": name} for name in ("bare", "reference", "widget", "submit")}
+    round_ = bench_requests.measure_round(paths, duration=1)
+    table = bench_requests.summarise(round_)
+    assert table["widget"]["x_reference"] == 0.8
+    assert table["submit"]["x_reference"] == 0.6
+    assert table["submit"]["x_bare"] == 0.03
+    assert table["reference"]["rps"] == 150.0  # the median of its two runs
+    assert table["bare"]["x_reference"] == 10.0
