@@ -67,7 +67,7 @@ class Conversation(models.Model):
     survey_acknowledged_missing = models.BooleanField(default=False)
     # Whether a NoOutcome row exists: the widget reads them only then (they are rare, and the
     # widget is read on every visit); kept by workspace/services/outcomes.py.
-    has_no_outcome = models.BooleanField(default=False, editable=False)
+    has_no_outcome = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = ConversationQuerySet.as_manager()
 

@@ -99,12 +99,8 @@ LOCKED_FIELDS = ("agent_id", "skill_id", "visitor_id", "ended_at", "has_no_outco
 def _locked_conversation(conversation: Conversation) -> Conversation:
     """The conversation row locked until the transaction ends, with the columns the rules read
     brought up to date (the whole row and its joins were read by the view a moment ago)."""
-    current = (
-        Conversation.objects.select_for_update()
-        .filter(pk=conversation.pk)
-        .values_list(*LOCKED_FIELDS)
-        .first()
-    )
+    locked_row = Conversation.objects.select_for_update().filter(pk=conversation.pk)
+    current = next(iter(locked_row.values_list(*LOCKED_FIELDS)), None)
     if current is None:
         raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
     locked = copy(conversation)
