@@ -130,6 +130,18 @@ class TestDoubleSubmit:
         assert first.pk == second.pk
         assert EngagementAttributeEvent.objects.count() == 1
 
+    def test_a_token_replayed_on_another_conversation_is_refused(
+        self, conversation, agent, sales_skill, purchase_config
+    ):
+        token = uuid4()
+        submit(conversation, agent, token=token)
+        other = ConversationFactory(agent=agent, skill=sales_skill, started_at=NOW)
+        with pytest.raises(ActionRefused) as refused:
+            submit(other, agent, token=token, order="ORD-2")
+        assert refused.value.code == ActionRefused.NOT_FOUND
+        assert EngagementAttributeEvent.objects.count() == 1
+        assert not other.events.exists()
+
     def test_double_post_of_the_form_creates_one_event(
         self, agent_client, create_url, purchase_config
     ):

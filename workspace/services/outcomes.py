@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -109,21 +109,6 @@ def _locked_conversation(conversation: Conversation) -> Conversation:
     return locked
 
 
-def _replayed(token: UUID | None, conversation: Conversation) -> EngagementAttributeEvent | None:
-    """The event a first request with ``token`` made (the conversation row is locked, so two
-    requests with one token cannot both get past this)."""
-    if token is None:
-        return None
-    same_token = EngagementAttributeEvent.objects.filter(idempotency_token=token)
-    found = next(iter(same_token.values_list("pk", "conversation_id")), None)  # unique: 0 or 1
-    if found is None:  # nearly always: read the event itself only for a replay
-        return None
-    if found[1] != conversation.pk:
-        raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
-    return EngagementAttributeEvent.objects.get(pk=found[0])
-
-
-@transaction.atomic
 def outcome_submit(
     *,
     conversation: Conversation,
@@ -136,10 +121,38 @@ def outcome_submit(
     reason: str = "",
 ) -> EngagementAttributeEvent:
     """Report an outcome: as the assigned agent inside the window, or as a manager on behalf.
-    A repeated ``token`` (double click, retry) returns the event the first request made."""
+    A repeated ``token`` (double click, retry) returns the event the first request made: the
+    token is unique in the database, so a second insert fails (it waits for the first on the
+    conversation's lock) and nothing of it is kept. The first time, that costs no query."""
+    try:
+        return _outcome_create(
+            conversation=conversation,
+            attribute_type=attribute_type,
+            values=values,
+            currency=currency,
+            actor=actor,
+            token=token,
+            now=now,
+            reason=reason,
+        )
+    except IntegrityError:
+        if token is None:
+            raise
+        first = EngagementAttributeEvent.objects.filter(idempotency_token=token).first()
+        if first is None:
+            raise
+        if first.conversation_id != conversation.pk:
+            raise ActionRefused(
+                _("Conversation not found."), code=ActionRefused.NOT_FOUND
+            ) from None
+        return first
+
+
+@transaction.atomic
+def _outcome_create(
+    *, conversation, attribute_type, values, currency, actor, token, now, reason
+) -> EngagementAttributeEvent:
     conversation = _locked_conversation(conversation)
-    if (existing := _replayed(token, conversation)) is not None:
-        return existing
     role = require_reporter(actor, conversation, now=now, reason=reason)
     config = _enabled_config(conversation, attribute_type)
     values, currency = clean_values(config, values, currency)
