@@ -23,6 +23,21 @@ from workspace.services.conversations import (
 from workspace.services.outcomes import ActionRefused, no_outcome_choose, outcome_submit
 
 pytestmark = pytest.mark.django_db
+
+
+def report_purchase(conversation, agent):
+    """The agent reports a purchase of 3 USD, now."""
+    return outcome_submit(
+        conversation=conversation,
+        attribute_type=AttributeType.PURCHASE,
+        values={"total": "3"},
+        currency="USD",
+        actor=agent,
+        token=None,
+        now=NOW,
+    )
+
+
 HX = {"HX-Request": "true", "HX-Target": "summary-outcomes"}
 
 
@@ -67,15 +82,7 @@ class TestClose:
     def test_reporting_the_outcome_unblocks(
         self, agent_client, agent, conversation, required_purchase
     ):
-        outcome_submit(
-            conversation=conversation,
-            attribute_type=AttributeType.PURCHASE,
-            values={"total": "3"},
-            currency="USD",
-            actor=agent,
-            token=None,
-            now=NOW,
-        )
+        report_purchase(conversation, agent)
         assert agent_client.post(close_url(conversation)).status_code == 302
 
     def test_explicit_no_outcome_unblocks(self, agent_client, conversation, required_purchase):
@@ -106,15 +113,7 @@ class TestClose:
         reads, html = no_outcome_reads()
         assert reads == 1
         assert "“No outcome” chosen by" in html
-        outcome_submit(
-            conversation=conversation,
-            attribute_type="purchase",
-            values={"total": "3"},
-            currency="USD",
-            actor=agent,
-            token=None,
-            now=NOW,
-        )
+        report_purchase(conversation, agent)
         conversation.refresh_from_db()
         assert not conversation.has_no_outcome
         assert not NoOutcome.objects.filter(conversation=conversation).exists()
@@ -131,15 +130,7 @@ class TestClose:
     def test_a_retracted_outcome_does_not_count(self, agent, conversation, required_purchase):
         from workspace.services.outcomes import outcome_retract
 
-        event = outcome_submit(
-            conversation=conversation,
-            attribute_type="purchase",
-            values={"total": "3"},
-            currency="USD",
-            actor=agent,
-            token=None,
-            now=NOW,
-        )
+        event = report_purchase(conversation, agent)
         outcome_retract(event=event, version=1, actor=agent, reason="wrong", now=NOW)
         assert close_blockers(conversation).missing_outcomes == ["purchase"]
 
