@@ -61,6 +61,14 @@ def dedicated_database(name: str) -> str:
     return f"postgres://{ROLE}:{password}@{HOST}:5432/{name}"
 
 
+def scorecard_database(name: str) -> tuple[str, str, dict[str, str]]:
+    """A fresh database ``name``, a password for the scorecard's users, and the server
+    environment for both: what every scorecard script starts from."""
+    database_url = dedicated_database(name)
+    password = secrets.token_urlsafe(16)
+    return database_url, password, server_env(database_url, SCORECARD_PASSWORD=password)
+
+
 def drop_database(name: str) -> None:
     _as_postgres(f"dropdb --if-exists --force {name}")
 

@@ -13,7 +13,6 @@ Bounded: --seconds of new submissions, then at most 20 s to finish retries.
 
 import argparse
 import json
-import secrets
 import sys
 import threading
 import time
@@ -28,13 +27,12 @@ import psycopg
 from common import (
     HOST,
     Browser,
-    dedicated_database,
     drop_database,
     free_port,
     gunicorn,
     login,
     prepare,
-    server_env,
+    scorecard_database,
     write_json,
 )
 
@@ -248,9 +246,7 @@ def main() -> None:
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
 
-    database_url = dedicated_database(DATABASE)
-    password = secrets.token_urlsafe(16)
-    env = server_env(database_url, SCORECARD_PASSWORD=password)
+    database_url, password, env = scorecard_database(DATABASE)
     world = prepare(env, agents=args.web_clients)
     port = free_port()
     with gunicorn(env, port, workers=2) as server:

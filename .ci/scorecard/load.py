@@ -9,7 +9,6 @@ token, on 503 or a broken connection) and --max-seconds of sending.
 """
 
 import argparse
-import secrets
 import sys
 import threading
 import time
@@ -25,14 +24,13 @@ import psycopg
 from common import (
     HOST,
     Browser,
-    dedicated_database,
     drop_database,
     free_port,
     gunicorn,
     login,
     percentile,
     prepare,
-    server_env,
+    scorecard_database,
     write_json,
 )
 
@@ -134,9 +132,7 @@ def main() -> None:
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args()
 
-    database_url = dedicated_database(DATABASE)
-    password = secrets.token_urlsafe(16)
-    env = server_env(database_url, SCORECARD_PASSWORD=password)
+    database_url, password, env = scorecard_database(DATABASE)
     world = prepare(env, agents=args.agents)
     port = free_port()
     base = f"http://{HOST}:{port}"

@@ -17,7 +17,6 @@ leave the machine (an open redirect would have it follow one).
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -30,13 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (
     HOST,
     Browser,
-    dedicated_database,
     drop_database,
     free_port,
     gunicorn,
     login,
     prepare,
-    server_env,
+    scorecard_database,
     write_json,
 )
 
@@ -202,9 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wapiti"):
         sys.exit("wapiti is not installed: apt-get install wapiti (.ci/run does).")
-    database_url = dedicated_database(DATABASE)
-    password = secrets.token_urlsafe(16)
-    env = server_env(database_url, SCORECARD_PASSWORD=password)
+    _database_url, password, env = scorecard_database(DATABASE)
     prepare(env, agents=0, scanner=True)
     port = free_port()
     base = f"http://{HOST}:{port}"
