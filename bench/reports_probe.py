@@ -24,15 +24,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from reporting.selectors.rollup import rollup_enabled
 
 from campaigns.models import User
-from reporting.attribution import period_at
 from reporting.forms import report_context
 from reporting.models import CreditDay, HandledDay, ReportExport, RollupDay
 from reporting.selectors.goal_tracker import Measures, goal_tracker_rows
 from reporting.selectors.pages import goal_tracker_page
-from reporting.selectors.rollup import rollup_enabled
 from reporting.services.exports import export_build
+from workspace.attribution import period_at
 from workspace.models import Conversation, EngagementAttributeEvent
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))

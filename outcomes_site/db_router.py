@@ -2,8 +2,8 @@
 
 Report views and the export task run inside ``report_reads()``; while it is active, reads of the
 contact centre's tables go to the ``reporting`` alias when one is configured. Writes, and reads of
-what report pages themselves write or must see at once (exports, targets, the goal tracker's
-rollup: the ``reporting`` app's own tables), stay on ``default``. Without the setting everything
+what report pages themselves write or must see at once (exports, targets, subscriptions: the
+``reporting`` app's own tables), stay on ``default``. Without the setting everything
 uses ``default``.
 """
 
@@ -15,7 +15,9 @@ from functools import wraps
 from django.conf import settings
 
 REPORTING = "reporting"
-PRIMARY_ONLY_APPS = {"reporting", "sessions", "axes", "django_tasks_db"}
+# django_cache: the shared cache's table (outcomes_site.cache), whose counters must read what
+# was just written.
+PRIMARY_ONLY_APPS = {"reporting", "sessions", "axes", "django_tasks_db", "django_cache"}
 _report_reads: ContextVar[bool] = ContextVar("report_reads", default=False)
 
 

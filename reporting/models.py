@@ -127,84 +127,47 @@ class ReportExport(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-# The goal tracker's rollup (``reporting.selectors.rollup``): the aggregates of the ``credits``
-# relation and of the conversations handled, per day in the account's report time zone. Days are
-# built from the event tables when first read and rebuilt when a write marks them stale
-# (PostgreSQL triggers add ``RollupStale`` rows; see migration 0002).
+class ReportSubscription(models.Model):
+    """A report a person receives by e-mail with the filters they chose: daily (yesterday) or
+    weekly (Monday to Sunday), at 07:00 in the account's report time zone. The figures are read
+    with the person's scope when the mail is sent (``reporting.services.subscriptions``)."""
 
+    class Report(models.TextChoices):
+        GOAL_TRACKER = "goal_tracker", _("Agent goal tracker")
 
-class RollupDay(models.Model):
-    """A day whose rollup rows are built: ``[starts, ends)`` in ``tz_key``."""
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daily, for the day before")
+        WEEKLY = "weekly", _("Weekly, for the week before (Monday to Sunday)")
 
-    day = models.DateField(unique=True)
-    tz_key = models.CharField(max_length=64)
-    starts = models.DateTimeField()
-    ends = models.DateTimeField()
-    built_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.day} ({self.tz_key})"
-
-
-class RollupStale(models.Model):
-    """Credited instants ``[starts, ends)`` that a write changed; the days they touch are rebuilt
-    before the next read. ``-infinity .. infinity`` (configuration changes) rebuilds all."""
-
-    starts = models.DateTimeField()
-    ends = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.starts} .. {self.ends}"
-
-
-def _rollup_number() -> models.DecimalField:
-    return models.DecimalField(max_digits=38, decimal_places=16, null=True)
-
-
-class CreditDay(models.Model):
-    """One group of credit rows of a day (the columns the goal tracker groups and filters by)."""
-
-    day = models.DateField()
-    agent_id = models.BigIntegerField(null=True)
-    skill_id = models.BigIntegerField(null=True)
-    campaign_id = models.BigIntegerField(null=True)
-    goal_id = models.BigIntegerField(null=True)
-    goal_type = models.CharField(max_length=10, null=True)  # noqa: DJ001 (NULL: no goal, as in SQL)
-    attribute_type = models.CharField(max_length=16)
-    currency = models.CharField(max_length=3)
-    status = models.PositiveSmallIntegerField(null=True)
-    session = models.CharField(max_length=5)
-    reached = models.PositiveSmallIntegerField()
-    agent_reported = models.BooleanField()
-    weight = _rollup_number()
-    amount_share = _rollup_number()
-    n = models.PositiveIntegerField()
-    # Credit rows of events credited more than once (``split``/``all`` over several agents):
-    # while the selection has none, each event's total is its one credit row.
-    n_shared = models.PositiveIntegerField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="report_subscriptions",
+        verbose_name=_("user"),
+    )
+    report = models.CharField(
+        _("report"), max_length=30, choices=Report.choices, default=Report.GOAL_TRACKER
+    )
+    # The report's filters as URL parameters, without dates (each mail covers its own period).
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    created_at = models.DateTimeField(_("created"))
+    # The first day of the last period claimed for sending: a period is sent once, however many
+    # schedulers run (see ``subscription_claim``).
+    last_sent_for = models.DateField(_("last period sent"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "agent_id"], name="creditday_day_agent")]
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+        indexes = [
+            models.Index(
+                fields=["frequency", "last_sent_for"],
+                condition=Q(active=True),
+                name="subscription_due",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.agent_id} {self.attribute_type}"
-
-
-class HandledDay(models.Model):
-    """Conversations started on ``day`` that an agent handled, per skill, campaign and goal.
-    ``conversations_once`` counts each (agent, conversation) once, on one skill's row."""
-
-    day = models.DateField()
-    agent_id = models.BigIntegerField()
-    skill_id = models.BigIntegerField(null=True)
-    campaign_id = models.BigIntegerField(null=True)
-    goal_id = models.BigIntegerField(null=True)
-    goal_type = models.CharField(max_length=10, null=True)  # noqa: DJ001 (NULL: no goal, as in SQL)
-    conversations = models.PositiveIntegerField()
-    conversations_once = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["day", "agent_id"], name="handledday_day_agent")]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.agent_id}: {self.conversations}"
+        return f"{self.get_report_display()} ({self.frequency}) for {self.user_id}"

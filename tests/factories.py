@@ -9,6 +9,7 @@ from django.utils import timezone
 from campaigns.models import AgentGroup, Campaign, Goal, GoalType, Skill, User
 from campaigns.roles import Role
 from workspace.models import Conversation, Message, Segment, Visitor
+from workspace.services.credit import credit_conversations
 
 
 class SkillFactory(factory.django.DjangoModelFactory):
@@ -107,6 +108,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
                 ended_at=self.ended_at,
                 end_reason=Segment.EndReason.CLOSE if self.ended_at else "",
             )
+            credit_conversations([self.pk])  # as the conversation services do
 
 
 class MessageFactory(factory.django.DjangoModelFactory):

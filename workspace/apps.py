@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkspaceConfig(AppConfig):
     name = "workspace"
     verbose_name = _("Agent Workspace")
+
+    def ready(self) -> None:
+        from workspace.services.credit_rebuild import connect_signals
+
+        connect_signals()

@@ -350,3 +350,93 @@ class ApiIdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def _share_field() -> models.DecimalField:
+    return models.DecimalField(max_digits=30, decimal_places=12, null=True)
+
+
+class Credit(models.Model):
+    """One share of one de-duplicated purchase, lead or service activity, credited to one agent
+    (or to nobody: unattributed), dated by the conversation it is credited through.
+
+    Written by ``workspace.services.credit`` in the same transaction as the change that moves it
+    (an event, a conversation, a segment) and rebuilt by the task worker after a configuration
+    change; the reports only aggregate these rows. Column names are those of the reports' SQL.
+    """
+
+    event = models.ForeignKey(
+        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="credits"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="credits"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, null=True, related_name="credits"
+    )
+    credited_at = models.DateTimeField()
+    # Plain ids: a credit is a snapshot; a deleted skill or campaign leaves its number behind.
+    skill_id = models.BigIntegerField(null=True)
+    campaign_id = models.BigIntegerField(null=True)
+    goal_id = models.BigIntegerField(null=True)
+    goal_type = models.CharField(max_length=10, null=True)  # noqa: DJ001 (NULL: no goal)
+    session = models.CharField(max_length=5)  # 'in', 'cross' or 'none' (unattributed)
+    weight = _share_field()
+    amount_share = _share_field()
+    amount = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    attribute_type = models.CharField(max_length=16)
+    source = models.CharField(max_length=16)
+    status = models.PositiveSmallIntegerField(null=True)
+    reached = models.PositiveSmallIntegerField()  # 1 when the event meets the goal
+    policy_id = models.BigIntegerField(null=True)  # the attribution policy; NULL: the defaults
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["credited_at", "agent"], name="credit_time_agent"),
+            models.Index(fields=["agent", "credited_at"], name="credit_agent_time"),
+            models.Index(fields=["event"], name="credit_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> {self.agent_id} ({self.weight})"
+
+
+class Handled(models.Model):
+    """An agent who handled a conversation (one of its segments), per skill: the conversations
+    the reports count, dated by the conversation's start. Kept beside ``Credit``."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handled")
+    skill_id = models.BigIntegerField(null=True)
+    started_at = models.DateTimeField()
+    campaign_id = models.BigIntegerField(null=True)
+    goal_id = models.BigIntegerField(null=True)
+    goal_type = models.CharField(max_length=10, null=True)  # noqa: DJ001 (NULL: no goal)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["started_at", "agent"], name="handled_time_agent"),
+            models.Index(fields=["conversation"], name="handled_conversation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} handled {self.conversation_id}"
+
+
+class CreditRebuild(models.Model):
+    """A rebuild of the credit rows from ``since`` on (NULL: all), asked for after a policy, goal
+    or campaign change; the reports say "recalculating" while one is unfinished."""
+
+    since = models.DateTimeField(null=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    events_total = models.PositiveIntegerField(default=0)
+    events_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_at"], name="rebuild_unfinished")]
+
+    def __str__(self) -> str:
+        return f"rebuild since {self.since or 'the start'}"

@@ -1,6 +1,8 @@
 """The account's settings and its effective-dated attribution policies."""
 
 import uuid
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -43,6 +45,11 @@ class AccountSettings(models.Model):
     @classmethod
     def load(cls) -> "AccountSettings":
         return _account_settings()
+
+    def midnight(self, day: date) -> datetime:
+        """The instant ``day`` begins in the account's report time zone."""
+        zone = ZoneInfo(self.report_time_zone or settings.TIME_ZONE)
+        return datetime.combine(day, time.min, tzinfo=zone)
 
 
 class ConfigStamp(models.Model):
@@ -102,6 +109,10 @@ class AttributionPolicy(models.Model):
         ONE_MONTH = 31, _("31 days")
 
     effective_from = models.DateField(_("effective from"), unique=True)
+    # The instant the policy takes effect: midnight of ``effective_from`` in the account's report
+    # time zone when the policy was saved. Stored, so that changing the zone later does not move
+    # past credit from one policy to another (the page names the policy each number used).
+    starts_at = models.DateTimeField(_("takes effect at"))
     cross_session_window_days = models.PositiveSmallIntegerField(
         _("cross-session window"), choices=Window.choices, default=Window.ONE_WEEK
     )
@@ -123,3 +134,8 @@ class AttributionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_model_display()}, {self.get_cross_session_window_days_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.starts_at is None:
+            self.starts_at = AccountSettings.load().midnight(self.effective_from)
+        super().save(*args, **kwargs)

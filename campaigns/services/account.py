@@ -52,6 +52,7 @@ def attribution_policy_create(
         )
     policy = AttributionPolicy.objects.create(
         effective_from=effective_from,
+        starts_at=AccountSettings.load().midnight(effective_from),
         cross_session_window_days=cross_session_window_days,
         model=model,
         created_by=actor if actor is not None and actor.is_authenticated else None,

@@ -4,9 +4,9 @@ attribution policies in force, and the moment the report is read."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from campaigns.models import AccountSettings, AttributionPolicy
-from reporting.attribution import PolicyPeriod, policy_periods
-from reporting.filters import ReportFilters, Scope, account_time_zone_key, time_zone_for
+from campaigns.models import AccountSettings
+from reporting.filters import ReportFilters, Scope
+from workspace.attribution import PolicyPeriod, policy_periods
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,5 @@ class ReportContext:
 
 
 def account_report_settings() -> tuple[AccountSettings, list[PolicyPeriod]]:
-    """The account settings and the policy periods in the account's time zone (two queries)."""
-    account = AccountSettings.load()
-    tz = time_zone_for(account_time_zone_key(account))
-    return account, policy_periods(AttributionPolicy.objects.all(), tz)
+    """The account settings and the attribution policy periods (two queries)."""
+    return AccountSettings.load(), policy_periods()

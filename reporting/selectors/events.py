@@ -27,12 +27,6 @@ from reporting.selectors.credits import (
     fetch_dicts,
 )
 from reporting.selectors.numbers import as_count, as_money
-from reporting.selectors.rollup import (
-    newest_rows_start,
-    rollup_event_totals,
-    rollup_split,
-    span_context,
-)
 from workspace.models import AGENT_SOURCES
 
 CONNECTORS = Connector._meta.db_table
@@ -132,11 +126,11 @@ class EventRow:
     source_label: str
     reporter_name: str
     connector_name: str
-    policy: int
+    policy_id: int | None
 
 
 def _drill_conditions(drill: Drill, p: Params) -> list[str]:
-    """The drill's conditions on ``credits`` (the rollup's rows have the same columns)."""
+    """The drill's conditions on ``credits``."""
     where = [Measure.SQL[drill.measure]]
     if drill.currency:
         where.append(f"cr.currency = {p(drill.currency)}")
@@ -148,7 +142,7 @@ def _drill_conditions(drill: Drill, p: Params) -> list[str]:
 
 
 def _rows_sql(context: ReportContext, drill: Drill) -> tuple[str, Params, str]:
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
+    query = credits_cte(context.filters)
     p = query.params
     where = [credit_filters_sql(context.filters, context.scope, p), *_drill_conditions(drill, p)]
     return query.sql, p, " AND ".join(where)
@@ -160,7 +154,7 @@ def _event_select(context: ReportContext, drill: Drill) -> tuple[str, Params]:
     sql = f"""{head}
 SELECT cr.event_id, cr.agent_id, cr.conversation_id, cr.credited_at, cr.session, cr.weight,
     cr.amount_share, cr.amount, cr.currency, cr.attribute_type, cr.source, cr.status,
-    cr.goal_type, cr.reached, cr.policy, e.action_id, e.topic, e.category, e.occurred_at,
+    cr.goal_type, cr.reached, cr.policy_id, e.action_id, e.topic, e.category, e.occurred_at,
     rep.first_name AS rep_first, rep.last_name AS rep_last, rep.username AS rep_username,
     ag.first_name AS ag_first, ag.last_name AS ag_last, ag.username AS ag_username,
     g.name AS goal_name, camp.name AS campaign_name, conv.external_id AS conversation_ref,
@@ -226,7 +220,7 @@ def event_row(item: dict) -> EventRow:
         source_label=str(_("Agent-reported") if agent_reported else _("Customer-reported")),
         reporter_name=_name(item["rep_first"], item["rep_last"], item["rep_username"]),
         connector_name=item["connector_name"] or "",
-        policy=int(item["policy"]),
+        policy_id=item["policy_id"],
     )
 
 
@@ -250,45 +244,18 @@ def event_page(
 ) -> "EventPage":
     """One page of credit rows and the totals of all of them (two queries, or one when the
     caller already knows the totals)."""
-    split = rollup_split(context)
-    totals = totals or event_totals(context, drill, split=split)
+    totals = totals or event_totals(context, drill)
     pages = max(1, -(-totals["count"] // per_page))
     page = min(max(page, 1), pages)
-    rows = _page_rows(context, drill, split, per_page, (page - 1) * per_page)
+    sql, p = _event_select(context, drill)
+    sql += f" LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}"
+    rows = [event_row(item) for item in fetch_dicts(sql, p)]
     return EventPage(rows, totals["count"], totals["weight"], totals["money"], page, pages)
 
 
-def _page_rows(context, drill: Drill, split, per_page: int, offset: int) -> list[EventRow]:
-    """Newest first: with the rollup, only the hours that hold the page's rows are read (the
-    rows credited from an instant on are exactly those of the period narrowed to start there)."""
-    starts = None
-    if split is not None:
-        starts = newest_rows_start(
-            context, split, lambda p: _drill_conditions(drill, p), offset + per_page
-        )
-    windows = [None] if starts is None else list(dict.fromkeys(starts))
-    for start in windows:
-        narrowed = (
-            context if start is None else span_context(context, start, context.filters.end_at)
-        )
-        sql, p = _event_select(narrowed, drill)
-        sql += f" LIMIT {int(per_page)} OFFSET {int(offset)}"
-        rows = [event_row(item) for item in fetch_dicts(sql, p)]
-        if len(rows) == per_page:
-            break
-    return rows
-
-
-def event_totals(context: ReportContext, drill: Drill, *, split=False) -> dict:
-    """How many credit rows, their credited count and their value per currency: from the
-    rollup's whole days and the event tables around them (``split``: already computed)."""
-    split = rollup_split(context) if split is False else split
-    if split is None:
-        items = _event_totals_events(context, drill)
-    else:
-        items = rollup_event_totals(context, split, lambda p: _drill_conditions(drill, p))
-        for starts, ends in split.edges:
-            items += _event_totals_events(span_context(context, starts, ends), drill)
+def event_totals(context: ReportContext, drill: Drill) -> dict:
+    """How many credit rows, their credited count and their value per currency."""
+    items = _event_totals_events(context, drill)
     count, weight, money = 0, Decimal(0), {}
     for item in items:
         count += item["n"]

@@ -10,24 +10,13 @@ from reporting.filters import Breakdown
 from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import (
-    CAMPAIGNS,
-    CONVERSATIONS,
-    GOALS,
-    SEGMENTS,
     Params,
     credit_filters_sql,
     credits_cte,
     fetch_dicts,
+    handled_cte,
 )
 from reporting.selectors.numbers import as_count, as_money
-from reporting.selectors.rollup import (
-    Split,
-    rollup_credit_rows,
-    rollup_distinct_rows,
-    rollup_handled_rows,
-    rollup_split,
-    span_context,
-)
 
 SUB_COLUMN = {
     Breakdown.AGENT: None,
@@ -50,6 +39,14 @@ class Measures:
     revenue: dict[str, Decimal] = field(default_factory=dict)
     lead_value: dict[str, Decimal] = field(default_factory=dict)
     service: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def conversion_rate(self) -> Decimal | None:
+        """Conversions per conversation handled (a fraction: 0.125 is 12.5 %); None when no
+        conversation was handled, where a rate means nothing."""
+        if not self.handled:
+            return None
+        return Decimal(self.conversions) / Decimal(self.handled)
 
     def add_credit(self, row: dict) -> None:
         weight = as_count(row["weight"])
@@ -135,36 +132,9 @@ class GoalTracker:
         )
 
 
-def _credit_aggregate(context: ReportContext, group_by: list[str], split: Split | None) -> list:
-    """Grouped credit rows: the rollup's whole days plus the event tables around them."""
-    if split is None:
-        return _credit_aggregate_events(context, group_by)
-    rows = rollup_credit_rows(context, split, group_by)
-    for starts, ends in split.edges:
-        rows += _credit_aggregate_events(span_context(context, starts, ends), group_by)
-    return rows
-
-
-def _distinct_aggregate(context: ReportContext, split: Split | None) -> list[dict]:
-    rows = rollup_distinct_rows(context, split) if split else None
-    if rows is None:
-        return _distinct_aggregate_events(context)
-    for starts, ends in split.edges:
-        rows += _distinct_aggregate_events(span_context(context, starts, ends))
-    return rows
-
-
-def _handled_aggregate(context: ReportContext, group_by: list[str], split: Split | None) -> list:
-    if split is None:
-        return _handled_aggregate_events(context, group_by)
-    rows = rollup_handled_rows(context, split, group_by)
-    for starts, ends in split.edges:
-        rows += _handled_aggregate_events(span_context(context, starts, ends), group_by)
-    return rows
-
-
-def _credit_aggregate_events(context: ReportContext, group_by: list[str]) -> list[dict]:
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
+def _credit_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
+    """Credit rows grouped by ``group_by`` and what the measures tell apart."""
+    query = credits_cte(context.filters)
     where = credit_filters_sql(context.filters, context.scope, query.params)
     keys = ", ".join(group_by)
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
@@ -176,9 +146,10 @@ GROUP BY {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reach
     return fetch_dicts(sql, query.params)
 
 
-def _distinct_aggregate_events(context: ReportContext) -> list[dict]:
-    """Each event once, whoever shares its credit: the total beside the per-agent sum."""
-    query = credits_cte(context.filters, context.periods, default_currency=context.default_currency)
+def _distinct_aggregate(context: ReportContext) -> list[dict]:
+    """Each event once, whoever shares its credit: the total beside the per-agent sum. An event
+    counts as reached, in-session or cross-session when one of its shares in the selection is."""
+    query = credits_cte(context.filters)
     where = credit_filters_sql(context.filters, context.scope, query.params)
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
     sql = f"""{query.sql}
@@ -192,35 +163,19 @@ GROUP BY x.attribute_type, x.currency, x.status, x.session, x.reached"""  # noqa
     return fetch_dicts(sql, query.params)
 
 
-def handled_sql(context: ReportContext, p: Params) -> str:
-    """The ``handled`` relation: one row per (segment agent, conversation) started in the
-    period, with the columns the filters use; the conversations an agent handled."""
-    f = context.filters
-    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    return f"""WITH handled AS (
-    SELECT DISTINCT s.agent_id, s.skill_id, c.id AS conversation_id, c.started_at,
-        camp.id AS campaign_id, g.id AS goal_id, g.goal_type
-    FROM {SEGMENTS} s JOIN {CONVERSATIONS} c ON c.id = s.conversation_id
-    LEFT JOIN {CAMPAIGNS} camp ON camp.id = COALESCE(c.campaign_id,
-        (SELECT dc.id FROM {CAMPAIGNS} dc WHERE dc.is_default = {p(True)}))
-    LEFT JOIN {GOALS} g ON g.id = camp.goal_id
-    WHERE s.agent_id IS NOT NULL AND c.started_at >= {p(f.start_at)}
-      AND c.started_at < {p(f.end_at)}
-)
-"""  # noqa: S608 (values are parameters)  # nosec B608
-
-
-def _handled_aggregate_events(context: ReportContext, group_by: list[str]) -> list[dict]:
+def _handled_aggregate(context: ReportContext, group_by: list[str] | None) -> list[dict]:
+    """Conversations handled (and of them, those of an interaction goal) per ``group_by``;
+    with ``None``, each conversation once in the whole selection (the headline total)."""
     p = Params()
-    head = handled_sql(context, p)
-    where = credit_filters_sql(context.filters, context.scope, p)
-    keys = ", ".join(group_by)
+    head = handled_cte(context.filters, p)
+    where = credit_filters_sql(context.filters, context.scope, p, handled=True)
+    keys = ", ".join(group_by or [])
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
     sql = f"""{head}
-SELECT {keys}, COUNT(DISTINCT cr.conversation_id) AS handled,
+SELECT {keys + "," if keys else ""} COUNT(DISTINCT cr.conversation_id) AS handled,
     COUNT(DISTINCT CASE WHEN cr.goal_type = 'interact' THEN cr.conversation_id END)
         AS interactions
-FROM handled cr WHERE {where} GROUP BY {keys}"""  # noqa: S608 (values are parameters)  # nosec B608
+FROM handled cr WHERE {where} {"GROUP BY " + keys if keys else ""}"""  # noqa: S608 (values are parameters)  # nosec B608
     return fetch_dicts(sql, p)
 
 
@@ -242,21 +197,21 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
 
     total, distinct = Measures(), Measures()
     reached = ReachedTotals()
-    split = rollup_split(context)
-    for item in _credit_aggregate(context, credit_keys, split):
+    for item in _credit_aggregate(context, credit_keys):
         row_for(item["agent_id"], item.get(sub) if sub else None).measures.add_credit(item)
         total.add_credit(item)
         reached.add(item)
-    for item in _distinct_aggregate(context, split):
+    for item in _distinct_aggregate(context):
         distinct.add_credit(item)
-    for item in _handled_aggregate(context, group_by, split):
+    for item in _handled_aggregate(context, group_by):
         measures = row_for(item["agent_id"], item.get(sub) if sub else None).measures
         measures.handled, measures.interactions = item["handled"], item["interactions"]
         total.handled += item["handled"]
         total.interactions += item["interactions"]
     _add_idle_agents(context, rows, sub)
     _name_rows(rows, by)
-    distinct.handled, distinct.interactions = total.handled, total.interactions
+    for item in _handled_aggregate(context, None):
+        distinct.handled, distinct.interactions = item["handled"], item["interactions"]
     ordered = sorted(
         rows.values(), key=lambda r: (r.agent_id is None, r.agent_name.casefold(), r.sub_name)
     )

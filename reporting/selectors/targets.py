@@ -19,7 +19,6 @@ from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.goal_tracker import _credit_aggregate, _handled_aggregate
 from reporting.selectors.numbers import as_count, as_money
-from reporting.selectors.rollup import rollup_split
 
 VALUE_TYPES = {GoalType.SELL: AttributeType.PURCHASE, GoalType.LEADS: AttributeType.LEAD}
 
@@ -145,12 +144,11 @@ def month_fraction(first: date, last: date, tz, now: datetime) -> Decimal:
 
 def month_actuals(context: ReportContext) -> dict[int, dict]:
     """Per agent: conversions per goal type, value per (goal type, currency), interactions
-    (from the goal tracker's aggregates: the rollup where there is one)."""
-    split = rollup_split(context)
+    (from the goal tracker's aggregates)."""
     actuals: dict = defaultdict(
         lambda: {"count": defaultdict(Decimal), "value": defaultdict(Decimal)}
     )
-    for item in _credit_aggregate(context, ["cr.agent_id", "cr.goal_type"], split):
+    for item in _credit_aggregate(context, ["cr.agent_id", "cr.goal_type"]):
         if item["agent_id"] is None:
             continue
         per = actuals[item["agent_id"]]
@@ -161,7 +159,7 @@ def month_actuals(context: ReportContext) -> dict[int, dict]:
                 per["value"][(goal_type, item["currency"])] += as_money(
                     item["amount"], item["currency"]
                 )
-    for item in _handled_aggregate(context, ["cr.agent_id"], split):
+    for item in _handled_aggregate(context, ["cr.agent_id"]):
         actuals[item["agent_id"]]["count"][GoalType.INTERACT] += Decimal(item["interactions"])
     return actuals
 

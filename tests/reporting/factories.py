@@ -13,6 +13,7 @@ from reporting.models import Target
 from reporting.selectors.context import ReportContext, account_report_settings
 from tests.factories import AgentFactory, VisitorFactory
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment
+from workspace.services.credit import credit_conversations, credit_event, credit_rebuild
 from workspace.services.events import dedupe_key_for
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -61,6 +62,7 @@ def conversation(
             started_at=started + timedelta(minutes=index),
             ended_at=started + timedelta(minutes=index + 1),
         )
+    credit_conversations([made.pk])  # as the conversation services do
     return made
 
 
@@ -88,7 +90,7 @@ def event(
         AttributeType.SERVICE: {"serviceId": action_id, "topic": topic, "status": status},
     }.get(kind, {})
     occurred = at or (conversation.started_at + timedelta(minutes=2) if conversation else T0)
-    return EngagementAttributeEvent.objects.create(
+    made = EngagementAttributeEvent.objects.create(
         attribute_type=kind,
         source=source,
         conversation=conversation,
@@ -107,12 +109,16 @@ def event(
         dedupe_key=dedupe_key_for(kind, key_values),
         retracted_at=occurred + timedelta(minutes=1) if retracted else None,
     )
+    credit_event(made)  # as the outcome and ingest services do
+    return made
 
 
 def policy(effective: date, model: str, window: int = 7) -> AttributionPolicy:
-    return AttributionPolicy.objects.create(
+    made = AttributionPolicy.objects.create(
         effective_from=effective, model=model, cross_session_window_days=window
     )
+    credit_rebuild(since=made.starts_at)  # as the task worker does after a policy change
+    return made
 
 
 def context_for(

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from reporting.attribution import (
+from tests.reporting.reference import (
     Touch,
     credit_shares,
     cross_session_touches,
@@ -105,19 +105,26 @@ def test_cross_session_window_edges(before, window, inside):
     assert in_window(event_at - before, event_at, window) is inside
 
 
-def test_policy_periods_start_at_midnight_in_the_account_zone_and_default_before_the_first():
+def _policy(pk, effective_from, model, window, zone=UTC):
+    starts_at = datetime.combine(effective_from, datetime.min.time(), tzinfo=zone)
+    return SimpleNamespace(
+        pk=pk,
+        effective_from=effective_from,
+        starts_at=starts_at,
+        model=model,
+        cross_session_window_days=window,
+    )
+
+
+def test_policy_periods_start_at_their_stored_instant_and_default_before_the_first():
     from zoneinfo import ZoneInfo
 
     paris = ZoneInfo("Europe/Paris")
     policies = [
-        SimpleNamespace(
-            pk=2, effective_from=date(2026, 3, 15), model="all", cross_session_window_days=1
-        ),
-        SimpleNamespace(
-            pk=1, effective_from=date(2026, 1, 1), model="split", cross_session_window_days=14
-        ),
+        _policy(2, date(2026, 3, 15), "all", 1, paris),
+        _policy(1, date(2026, 1, 1), "split", 14, paris),
     ]
-    periods = policy_periods(policies, paris)
+    periods = policy_periods(policies)
     assert [(p.model, p.window_days) for p in periods] == [("last", 7), ("split", 14), ("all", 1)]
     # 2026-03-14 23:30 UTC is already 15 March in Paris.
     assert period_at(periods, datetime(2026, 3, 14, 23, 30, tzinfo=UTC)).model == "all"
@@ -126,15 +133,8 @@ def test_policy_periods_start_at_midnight_in_the_account_zone_and_default_before
 
 
 def test_cross_session_uses_each_conversations_own_window_and_the_latest_ones_model():
-    policies = [
-        SimpleNamespace(
-            pk=1, effective_from=date(2026, 1, 1), model="first", cross_session_window_days=31
-        ),
-        SimpleNamespace(
-            pk=2, effective_from=date(2026, 3, 1), model="last", cross_session_window_days=1
-        ),
-    ]
-    periods = policy_periods(policies, UTC)
+    policies = [_policy(1, date(2026, 1, 1), "first", 31), _policy(2, date(2026, 3, 1), "last", 1)]
+    periods = policy_periods(policies)
     event_at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     old = touch(A, 1, started=datetime(2026, 2, 20, 9, 0, tzinfo=UTC))  # 31-day window: in
     recent = touch(B, 2, started=datetime(2026, 3, 1, 15, 0, tzinfo=UTC))  # 1-day window: in

@@ -1,6 +1,6 @@
 """Attribution as the reports compute it in SQL: each model, window edges, effective-dated
 policies, dating by the credited conversation, unattributed events, and agreement with the
-pure rules in ``reporting.attribution``."""
+plain-Python reference in ``tests/reporting/reference.py``."""
 
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.attribution import Touch, credit_shares, cross_session_touches
 from reporting.selectors.context import account_report_settings
 from reporting.selectors.events import Drill, Measure, event_page
 from tests.factories import AgentFactory, VisitorFactory
 from tests.reporting.factories import T0, context_for, conversation, event, policy
+from tests.reporting.reference import Touch, credit_shares, cross_session_touches
 from workspace.models import EventSource, Segment
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_each_number_uses_the_policy_in_force_at_the_credited_conversations_star
 
 def test_sql_credits_agree_with_the_pure_rules_on_random_histories(default_sell):
     """Random visitors, conversations with transfers and customer events: every credit the
-    report computes equals what ``reporting.attribution`` says for the same history."""
+    report computes equals what ``tests/reporting/reference.py`` says for the same history."""
     rng = random.Random(7)
     agents = [AgentFactory() for _ in range(4)]
     policy(date(2026, 1, 1), "split", window=7)

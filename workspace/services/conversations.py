@@ -25,6 +25,7 @@ from workspace.selectors.survey import (
     survey_is_pending,
     survey_responses,
 )
+from workspace.services.credit import credit_conversations
 from workspace.services.privacy import card_numbers_mask
 
 
@@ -119,6 +120,7 @@ def conversation_close(
     Segment.objects.filter(conversation=conversation, ended_at__isnull=True).update(
         ended_at=at, end_reason=reason
     )
+    credit_conversations([conversation.pk])
     audit_record(
         actor=actor,
         action="conversation.close",
@@ -156,6 +158,7 @@ def conversation_transfer(
     before = {"agent": str(conversation.agent or ""), "skill": str(conversation.skill or "")}
     conversation.agent, conversation.skill = new_agent, new_skill
     conversation.save(update_fields=["agent", "skill"])
+    credit_conversations([conversation.pk])
     audit_record(
         actor=actor,
         action="conversation.transfer",

@@ -17,6 +17,7 @@ from django.db.models import Q
 from campaigns.catalogue import CATALOGUE, RepeatRule
 from campaigns.models import AccountSettings, AttributeActivity, Connector
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
+from workspace.services.credit import GOAL_TYPES, credit_events
 from workspace.services.events import (
     activity_due,
     activity_written,
@@ -210,6 +211,10 @@ def _store(sdes: list[CleanSde], common: dict[str, Any], result: IngestResult) -
     # UPDATEs cost less than bulk_update's CASE expressions and stay constant in the SDE count.
     for row in updated.values():
         row.save(update_fields=UPDATED_FIELDS)
+    credited = [row for row in [*new, *updated.values()] if row.attribute_type in GOAL_TYPES]
+    if credited:
+        keys = {row.dedupe_key for row in credited} - {""}
+        credit_events([row.pk for row in credited], dedupe_keys=keys)
 
 
 def _existing_rows(visitor: Visitor, types: set[str]) -> dict[str, EngagementAttributeEvent]:

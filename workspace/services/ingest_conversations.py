@@ -18,6 +18,7 @@ from workspace.services.conversations import (
     conversation_transfer,
     messages_append,
 )
+from workspace.services.credit import credit_conversations
 from workspace.services.ingest_fields import Arr, Check, Choice, DateTime, Obj, Text, json_safe
 from workspace.services.ingest_problems import InputRejected, Problem
 
@@ -155,6 +156,7 @@ def _create(data: dict[str, Any], named: dict[str, Any], now: datetime) -> FeedR
         skill=conversation.skill,
         started_at=started,
     )
+    credit_conversations([conversation.pk])
     audit_record(
         actor=None,
         action="conversation.create",
@@ -180,6 +182,8 @@ def _update(result: FeedResult, data: dict[str, Any], named: dict[str, Any], now
         setattr(conversation, name, data["channel"] if name == "channel" else named[name])
     if changed:
         conversation.save(update_fields=changed)
+        if "campaign" in changed:
+            credit_conversations([conversation.pk])
     agent, skill = named.get("agent"), named.get("skill")
     if (agent and agent != conversation.agent) or (skill and skill != conversation.skill):
         if conversation.ended_at is not None:

@@ -28,6 +28,7 @@ from workspace.models import (
     NoOutcome,
 )
 from workspace.selectors.access import ActorRole, actor_role, outcome_window, skill_ids_for
+from workspace.services.credit import credit_event
 from workspace.services.events import attribute_activity_touch, typed_columns
 from workspace.services.outcome_values import (
     MONEY_KEYS,
@@ -172,6 +173,7 @@ def _outcome_create(
         **typed_columns(attribute_type, values, currency=currency),
     )
     _revision(event, EventRevision.Kind.CREATE, actor, now, None, values, reason)
+    credit_event(event, created=True)
     if conversation.has_no_outcome:  # a reported outcome replaces "No outcome"
         NoOutcome.objects.filter(conversation=conversation, attribute_type=attribute_type).delete()
         conversation.has_no_outcome = conversation.no_outcomes.exists()
@@ -260,6 +262,7 @@ def _outcome_change(
     event.version += 1
     event.save()
     _revision(event, kind, actor, now, before, after, reason)
+    credit_event(event)
     return event
 
 
@@ -331,6 +334,7 @@ def outcome_retract(
     event.version += 1
     event.save(update_fields=["retracted_at", "retract_reason", "version"])
     _revision(event, EventRevision.Kind.RETRACT, actor, now, before, None, reason)
+    credit_event(event)
     return event
 
 

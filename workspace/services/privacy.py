@@ -21,6 +21,7 @@ from workspace.models import (
     SurveyResponse,
     Visitor,
 )
+from workspace.services.credit import credit_events
 
 # Runs of ASCII digits joined by single spaces or dashes ("4111 1111-1111 1111"); within a run,
 # any stretch of whole groups holding 13 to 19 digits that passes the Luhn check is a card number.
@@ -92,6 +93,10 @@ class ErasureResult:
         return asdict(self)
 
 
+def _dedupe_keys(events) -> set[str]:
+    return set(events.exclude(dedupe_key="").values_list("dedupe_key", flat=True))
+
+
 def _pks(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True))
 
@@ -126,8 +131,10 @@ def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> Era
         survey_responses=len(erased["workspace.SurveyResponse"]),
         api_replays=replays.delete()[0],
     )
-    events.delete()
-    conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses
+    keys = _dedupe_keys(events)
+    events.delete()  # cascades: their credit rows
+    conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses, credit
+    credit_events([], dedupe_keys=keys)  # another report of an erased order may count now
     _audit_entries_redact(visitor.external_id, erased)
     pk = visitor.pk
     visitor.delete()
@@ -188,7 +195,9 @@ def retention_purge(
     messages = Message.objects.filter(sent_at__lt=cutoff)
     if dry_run:
         return PurgeResult(cutoff, events.count(), messages.count(), dry_run=True)
+    keys = _dedupe_keys(events)
     result = PurgeResult(cutoff, _delete_in_batches(events), _delete_in_batches(messages), False)
+    credit_events([], dedupe_keys=keys)  # a later report of a purged order may count now
     audit_record(
         actor=actor,
         action="retention.purge",

@@ -5,8 +5,10 @@ in the app at the top of the dependency chain, runs them in order. Running it tw
 nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from campaigns import demo as campaigns_demo
@@ -29,6 +31,19 @@ LOGINS = [
 ]
 
 
+def production_refusal() -> str | None:
+    """Why demo data must not be written here, or None. The demo users' password is ``demo``:
+    never under ``PRODUCTION``, and not with ``DEBUG`` off unless under tests or on a benchmark
+    server (``BENCH_REFERENCES``, which production never sets)."""
+    if getattr(settings, "PRODUCTION", False):
+        return "PRODUCTION is on"
+    if not (
+        settings.DEBUG or getattr(settings, "TESTING", False) or "bench" in settings.INSTALLED_APPS
+    ):
+        return "DEBUG is off"
+    return None
+
+
 class Command(BaseCommand):
     help = "Create the demo account (idempotent). --conversations/--agents scale it for benchmarks."
 
@@ -41,6 +56,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, conversations: int, agents: int, **options) -> None:
+        if refusal := production_refusal():
+            raise CommandError(
+                f"seed_demo refuses to run: {refusal}. It creates users whose password is "
+                "'demo'; run it only in development (DEBUG=1) or tests."
+            )
         now = timezone.now()
         roles_sync()
         password_hash = make_password(campaigns_demo.DEMO_PASSWORD)
@@ -61,6 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Benchmark conversations created: {made} (agents: {len(bench_agents)})"
             )
+        # Demo and benchmark data are written in bulk, past the services that keep credit.
+        call_command("reports_rebuild", all=bool(created or conversations), stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo logins (password: demo):"))
         for username, role in LOGINS:
             self.stdout.write(f"  {username:<18} {role}")

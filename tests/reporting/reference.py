@@ -1,8 +1,6 @@
-"""Attribution rules (SPEC section 7), as pure functions over plain values.
-
-This module is the readable statement of the rules and the reference the tests check by hand.
-The reports compute the same rules in SQL (``reporting.selectors.credits``) so that they stay
-fast at a million events; a test runs both over the same fixtures and expects equal credits.
+"""The attribution rules (SPEC section 7) again, in plain Python over plain values: the
+reference the tests compare the app's credit rows (``workspace.services.credit``, the one
+statement of the rules in the app) with.
 
 - An agent-reported event is credited in full to ``event.agent`` (in-session).
 - A customer-reported event on a conversation is in-session: credited over the conversation's
@@ -18,64 +16,14 @@ fast at a million events; a test runs both over the same fixtures and expects eq
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from campaigns.models import AttributionModel, AttributionPolicy
+from campaigns.models import AttributionModel
 from campaigns.money import minor_units
+from workspace.attribution import PolicyPeriod, period_at, policy_periods
 
-DEFAULT_MODEL = AttributionPolicy._meta.get_field("model").default
-DEFAULT_WINDOW_DAYS = int(AttributionPolicy._meta.get_field("cross_session_window_days").default)
-MAX_WINDOW_DAYS = max(AttributionPolicy.Window.values)
-
-
-@dataclass(frozen=True)
-class PolicyPeriod:
-    """A stretch of time in which one attribution policy is in force."""
-
-    index: int
-    starts: datetime | None
-    model: str
-    window_days: int
-    effective_from: date | None = None
-    policy_id: int | None = None
-
-    @property
-    def model_label(self) -> str:
-        return str(AttributionModel(self.model).label)
-
-    @property
-    def window_label(self) -> str:
-        return str(AttributionPolicy.Window(self.window_days).label)
-
-
-def policy_periods(policies: Iterable, tz: tzinfo) -> list[PolicyPeriod]:
-    """Periods from policies (anything with ``effective_from``, ``model``,
-    ``cross_session_window_days`` and ``pk``), oldest first. A policy takes effect at midnight of
-    its date in the account's time zone; before the first one the model's defaults apply."""
-    periods = [PolicyPeriod(0, None, DEFAULT_MODEL, DEFAULT_WINDOW_DAYS)]
-    for policy in sorted(policies, key=lambda p: p.effective_from):
-        starts = datetime.combine(policy.effective_from, time.min, tzinfo=tz)
-        periods.append(
-            PolicyPeriod(
-                len(periods),
-                starts,
-                policy.model,
-                int(policy.cross_session_window_days),
-                policy.effective_from,
-                policy.pk,
-            )
-        )
-    return periods
-
-
-def period_at(periods: Sequence[PolicyPeriod], instant: datetime) -> PolicyPeriod:
-    """The period in force at ``instant``."""
-    current = periods[0]
-    for period in periods[1:]:
-        if period.starts is not None and instant >= period.starts:
-            current = period
-    return current
+__all__ = ["PolicyPeriod", "period_at", "policy_periods"]
 
 
 @dataclass(frozen=True)

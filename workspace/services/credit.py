@@ -1,0 +1,397 @@
+"""Credit: who gets what share of which event. The one statement of the attribution rules
+(SPEC section 7), kept as rows of ``Credit`` and ``Handled`` by the writes that move them.
+
+- Only purchases, leads and service activities count; retracted events leave; of the reports of
+  one order, lead or service id (``dedupe_key``) only the first counts.
+- An agent-reported event is credited in full to ``event.agent`` (in-session).
+- A customer-reported event on a conversation is in-session: credited over the conversation's
+  segments (its *touches*) by the model in force at the conversation's start.
+- A customer-reported event left on the visitor is cross-session when an earlier conversation of
+  that visitor started within the window before it (each conversation judged by the window of the
+  policy in force at its own start); it is credited over those conversations' touches by the
+  model of the most recent one. Otherwise it is unattributed.
+- Models: ``first`` and ``last`` touch; ``split`` divides the count and the value evenly between
+  the distinct agents (money floored to the currency's minor unit, the remainder to the agent of
+  the last touch), each dated by that agent's last touch; ``all`` gives every distinct agent full
+  credit.
+- The goal of the credited conversation's campaign (or the default campaign) decides whether the
+  event reaches it.
+
+The rules are SQL (``_CREDITS``) so that a rebuild of millions of events runs in the database;
+``tests/reporting/reference.py`` states them again in plain Python for the tests to compare with.
+Writers call ``credit_events`` (an event written, corrected, amended or retracted) and
+``credit_conversations`` (a conversation created, transferred, closed or moved) inside their
+transaction; ``credit_rebuild`` redoes a whole period after a configuration change.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cache
+from itertools import batched, pairwise
+
+from babel.numbers import get_currency_precision, list_currencies
+from django.db import connection, transaction
+
+from campaigns.catalogue import AttributeType
+from campaigns.models import AccountSettings, AttributionModel, Campaign, Goal, ServiceStatusBox
+from workspace.attribution import MAX_WINDOW_DAYS, PolicyPeriod, policy_periods
+from workspace.models import (
+    AGENT_SOURCES,
+    Conversation,
+    Credit,
+    EngagementAttributeEvent,
+    Handled,
+    Segment,
+)
+
+GOAL_TYPES = (AttributeType.PURCHASE, AttributeType.LEAD, AttributeType.SERVICE)
+EVENTS = EngagementAttributeEvent._meta.db_table
+CONVERSATIONS = Conversation._meta.db_table
+SEGMENTS = Segment._meta.db_table
+CAMPAIGNS = Campaign._meta.db_table
+GOALS = Goal._meta.db_table
+BOXES = ServiceStatusBox._meta.db_table
+CREDITS = Credit._meta.db_table
+HANDLED = Handled._meta.db_table
+CREDIT_COLUMNS = (
+    "event_id, agent_id, conversation_id, credited_at, skill_id, campaign_id, goal_id, goal_type, "
+    "session, weight, amount_share, amount, currency, attribute_type, source, status, reached, "
+    "policy_id"
+)
+HANDLED_COLUMNS = "agent_id, conversation_id, skill_id, started_at, campaign_id, goal_id, goal_type"
+BATCH = 500  # ids per statement: well under SQLite's limit on parameters
+
+
+class Params:
+    """Collects query parameters under generated names (``%(p0)s``), adapting datetimes the way
+    the ORM does for the connection's database."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def __call__(self, value: object) -> str:
+        if isinstance(value, datetime):
+            value = connection.ops.adapt_datetimefield_value(value)
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"%({name})s"
+
+    def many(self, values: Iterable) -> str:
+        return ", ".join(self(value) for value in values)
+
+
+def _literals(values) -> str:
+    """Constants we own (enumeration values, ISO codes), inlined as SQL string literals."""
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+@cache
+def _minor_unit_scale_sql() -> str:
+    """10 ** minor units of ``ev.currency``, for rounding money shares in SQL."""
+    by_places: dict[int, list[str]] = {}
+    for code in list_currencies():
+        if len(code) == 3 and code.isalpha():
+            by_places.setdefault(get_currency_precision(code), []).append(code)
+    whens = " ".join(
+        f"WHEN ev.currency IN ({_literals(sorted(codes))}) THEN {10**places}"
+        for places, codes in sorted(by_places.items())
+        if places != 2
+    )
+    return f"(CASE {whens} ELSE 100 END)"
+
+
+def _minus_days(column_sql: str, days_sql: str) -> str:
+    """``column - days`` for the database in use (SQLite keeps datetimes as text and the ORM
+    subtracts through its registered ``django_format_dtdelta`` function)."""
+    if connection.vendor == "sqlite":
+        return f"django_format_dtdelta('-', {column_sql}, ({days_sql}) * 86400000000)"
+    return f"({column_sql} - ({days_sql}) * INTERVAL '1 day')"
+
+
+def _by_period(column_sql: str, periods: list[PolicyPeriod], value, p: Params) -> str:
+    """A CASE giving ``value(period)`` for the period in force at ``column_sql``."""
+    if len(periods) == 1:
+        return value(periods[0])
+    whens = " ".join(
+        f"WHEN {column_sql} < {p(nxt.starts)} THEN {value(cur)}" for cur, nxt in pairwise(periods)
+    )
+    return f"(CASE {whens} ELSE {value(periods[-1])} END)"
+
+
+def _policy_id(period: PolicyPeriod) -> str:
+    return "CAST(NULL AS BIGINT)" if period.policy_id is None else str(int(period.policy_id))
+
+
+def _credits_sql(
+    selection: Callable[[Params], str], periods: list[PolicyPeriod] | None = None
+) -> tuple:
+    """``SELECT`` of the credit rows of the events that ``selection`` picks (a condition on
+    ``e``): the attribution rules in SQL, for both databases."""
+    p = Params()
+    periods = periods if periods is not None else policy_periods()
+    agent_sources = _literals(AGENT_SOURCES)
+    # ``d.dedupe_key <> ''`` changes no answer but lets PostgreSQL use the partial index
+    # event_dedupe_first (reporting migration 0002).
+    first_report = f"""(e.dedupe_key = '' OR NOT EXISTS (
+        SELECT 1 FROM {EVENTS} d WHERE d.dedupe_key = e.dedupe_key AND d.retracted_at IS NULL
+        AND d.dedupe_key <> ''
+        AND (d.occurred_at < e.occurred_at OR (d.occurred_at = e.occurred_at AND d.id < e.id))))"""  # noqa: S608  # nosec B608
+    model_at = _by_period("c.started_at", periods, lambda x: _literals([x.model]), p)
+    window_at = _by_period("c.started_at", periods, lambda x: str(int(x.window_days)), p)
+    policy_at = _by_period("c.started_at", periods, _policy_id, p)
+    unattributed_policy = _by_period(
+        "COALESCE(c.started_at, ev.occurred_at)", periods, _policy_id, p
+    )
+    scale = _minor_unit_scale_sql()
+    order_desc = "ORDER BY conv_started DESC, seg_started DESC, seg_id DESC"
+    default_currency = p(AccountSettings.load().default_currency)
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+    sql = f"""WITH
+ev AS (
+    SELECT e.id, e.attribute_type, e.source, e.conversation_id, e.visitor_id, e.agent_id,
+        e.skill_id, e.occurred_at, e.amount, e.currency, e.status, e.topic
+    FROM {EVENTS} e
+    WHERE ({selection(p)}) AND e.retracted_at IS NULL
+      AND e.attribute_type IN ({_literals(GOAL_TYPES)}) AND {first_report}
+),
+touch AS (
+    SELECT ev.id AS event_id, c.id AS conversation_id, c.started_at AS conv_started,
+        c.campaign_id, s.agent_id, s.skill_id, s.started_at AS seg_started, s.id AS seg_id,
+        'in' AS session, {model_at} AS model, {policy_at} AS policy_id
+    FROM ev JOIN {CONVERSATIONS} c ON c.id = ev.conversation_id
+    JOIN {SEGMENTS} s ON s.conversation_id = c.id AND s.agent_id IS NOT NULL
+    WHERE ev.source NOT IN ({agent_sources})
+    UNION ALL
+    SELECT ev.id, c.id, c.started_at, c.campaign_id, s.agent_id, s.skill_id, s.started_at, s.id,
+        'cross', {model_at}, {policy_at}
+    FROM ev JOIN {CONVERSATIONS} c ON c.visitor_id = ev.visitor_id
+        AND c.started_at < ev.occurred_at
+        AND c.started_at >= {_minus_days("ev.occurred_at", str(MAX_WINDOW_DAYS))}
+    JOIN {SEGMENTS} s ON s.conversation_id = c.id AND s.agent_id IS NOT NULL
+    WHERE ev.conversation_id IS NULL
+      AND c.started_at >= {_minus_days("ev.occurred_at", window_at)}
+),
+ranked AS (
+    SELECT t.*,
+        ROW_NUMBER() OVER (PARTITION BY event_id
+            ORDER BY conv_started, seg_started, seg_id) AS pos_first,
+        ROW_NUMBER() OVER (PARTITION BY event_id {order_desc}) AS pos_last,
+        ROW_NUMBER() OVER (PARTITION BY event_id, agent_id {order_desc}) AS agent_pos_last,
+        FIRST_VALUE(model) OVER (PARTITION BY event_id {order_desc}) AS event_model,
+        FIRST_VALUE(policy_id) OVER (PARTITION BY event_id {order_desc}) AS event_policy
+    FROM touch t
+),
+counted AS (
+    SELECT r.*, SUM(CASE WHEN agent_pos_last = 1 THEN 1 ELSE 0 END)
+        OVER (PARTITION BY event_id) AS n_agents
+    FROM ranked r
+),
+credit AS (
+    SELECT ev.id AS event_id, COALESCE(ev.agent_id, c.agent_id) AS agent_id,
+        c.id AS conversation_id, c.started_at AS credited_at,
+        COALESCE(ev.skill_id, c.skill_id) AS skill_id, c.campaign_id, 'in' AS session,
+        1.0 AS weight, ev.amount AS amount_share, {policy_at} AS policy_id
+    FROM ev JOIN {CONVERSATIONS} c ON c.id = ev.conversation_id
+    WHERE ev.source IN ({agent_sources})
+    UNION ALL
+    SELECT ev.id, k.agent_id, k.conversation_id, k.conv_started, k.skill_id, k.campaign_id,
+        k.session,
+        CASE WHEN k.event_model = 'split' THEN 1.0 / k.n_agents ELSE 1.0 END,
+        CASE WHEN k.event_model <> 'split' THEN ev.amount
+             WHEN k.pos_last = 1 THEN ev.amount - (k.n_agents - 1)
+                * FLOOR(ev.amount * 1.0 * {scale} / k.n_agents + 0.000000001) / {scale}
+             ELSE FLOOR(ev.amount * 1.0 * {scale} / k.n_agents + 0.000000001) / {scale} END,
+        k.event_policy
+    FROM counted k JOIN ev ON ev.id = k.event_id
+    WHERE (k.event_model = '{AttributionModel.FIRST}' AND k.pos_first = 1)
+       OR (k.event_model = '{AttributionModel.LAST}' AND k.pos_last = 1)
+       OR (k.event_model IN ('{AttributionModel.SPLIT}', '{AttributionModel.ALL}')
+           AND k.agent_pos_last = 1)
+    UNION ALL
+    SELECT ev.id, CAST(NULL AS BIGINT), c.id, COALESCE(c.started_at, ev.occurred_at), c.skill_id,
+        c.campaign_id, CASE WHEN c.id IS NULL THEN 'none' ELSE 'in' END, 1.0, ev.amount,
+        {unattributed_policy}
+    FROM ev LEFT JOIN {CONVERSATIONS} c ON c.id = ev.conversation_id
+    WHERE NOT (ev.conversation_id IS NOT NULL AND ev.source IN ({agent_sources}))
+      AND NOT EXISTS (SELECT 1 FROM touch t WHERE t.event_id = ev.id)
+)
+SELECT cr.event_id, cr.agent_id, cr.conversation_id, cr.credited_at, cr.skill_id,
+    camp.id, g.id, g.goal_type, cr.session, cr.weight, cr.amount_share, ev.amount, ev.currency,
+    ev.attribute_type, ev.source, ev.status,
+    CASE
+      WHEN g.goal_type = 'sell' AND ev.attribute_type = 'purchase'
+           AND (g.sell_more_than IS NULL OR (ev.amount > g.sell_more_than
+                AND ev.currency = COALESCE(NULLIF(g.sell_currency, ''), {default_currency})))
+        THEN 1
+      WHEN g.goal_type = 'leads' AND ev.attribute_type = 'lead' THEN 1
+      WHEN g.goal_type = 'service' AND ev.attribute_type = 'service' AND EXISTS (
+           SELECT 1 FROM {BOXES} b WHERE b.goal_id = g.id AND b.status = ev.status
+           AND LOWER(TRIM(b.topic)) = LOWER(TRIM(ev.topic))) THEN 1
+      ELSE 0 END,
+    cr.policy_id
+FROM credit cr JOIN ev ON ev.id = cr.event_id
+LEFT JOIN {CAMPAIGNS} camp ON camp.id = COALESCE(cr.campaign_id,
+    (SELECT dc.id FROM {CAMPAIGNS} dc WHERE dc.is_default = {p(True)}))
+LEFT JOIN {GOALS} g ON g.id = camp.goal_id"""  # noqa: S608 (values are parameters)  # nosec B608
+    return sql, p.values
+
+
+def _handled_sql(selection: Callable[[Params], str]) -> tuple:
+    """``SELECT`` of the ``Handled`` rows of the conversations ``selection`` picks (on ``c``)."""
+    p = Params()
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+    sql = f"""SELECT DISTINCT s.agent_id, c.id, s.skill_id, c.started_at, camp.id, g.id,
+        g.goal_type
+    FROM {SEGMENTS} s JOIN {CONVERSATIONS} c ON c.id = s.conversation_id
+    LEFT JOIN {CAMPAIGNS} camp ON camp.id = COALESCE(c.campaign_id,
+        (SELECT dc.id FROM {CAMPAIGNS} dc WHERE dc.is_default = {p(True)}))
+    LEFT JOIN {GOALS} g ON g.id = camp.goal_id
+    WHERE s.agent_id IS NOT NULL AND ({selection(p)})"""  # noqa: S608 (values are parameters)  # nosec B608
+    return sql, p.values
+
+
+def _lock_events(events) -> None:
+    """Two writers recomputing one event (two reports of one order id at once, or a write beside
+    a rebuild) would each delete the rows the other has not committed yet and both insert: the
+    event rows' locks, taken in id order, make them take turns. SQLite writes one at a time."""
+    if connection.vendor == "postgresql":
+        list(events.order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
+def _insert(table: str, columns: str, select: tuple) -> None:
+    sql, params = select
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # nosec B608
+
+
+def _replace(table: str, columns: str, key: str, ids: list[int], select: tuple) -> None:
+    """Delete the rows of ``ids`` (by ``key``) and insert what ``select`` computes for them."""
+    sql, params = select
+    with connection.cursor() as cursor:
+        # bandit: table and column names are our constants; the ids are bound parameters.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608  # nosec B608
+            ids,
+        )
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # nosec B608
+
+
+def credit_event(event: EngagementAttributeEvent, *, created: bool = False) -> None:
+    """Recompute after one event was written (``created``: just inserted, so it has no rows
+    yet) or changed; other types than purchases, leads and service activities have none."""
+    if event.attribute_type not in GOAL_TYPES:
+        return
+    if created and not event.dedupe_key:
+        _insert(CREDITS, CREDIT_COLUMNS, _credits_sql(lambda p: f"e.id = {p(event.pk)}"))
+        return
+    credit_events([event.pk], dedupe_keys={event.dedupe_key} - {""})
+
+
+def credit_events(
+    event_ids: Iterable[int],
+    *,
+    dedupe_keys: set[str] | None = None,
+    periods: list[PolicyPeriod] | None = None,
+) -> None:
+    """Recompute the credit of these events and of every event sharing a de-duplication key
+    with one of them (which of them counts may have changed). ``dedupe_keys``: their keys, when
+    the caller knows them."""
+    ids = set(event_ids)
+    if dedupe_keys is None:
+        dedupe_keys = set(
+            EngagementAttributeEvent.objects.filter(pk__in=ids)
+            .exclude(dedupe_key="")
+            .values_list("dedupe_key", flat=True)
+        )
+    if dedupe_keys:
+        ids |= set(
+            EngagementAttributeEvent.objects.filter(dedupe_key__in=dedupe_keys).values_list(
+                "pk", flat=True
+            )
+        )
+    if not ids:
+        return
+    periods = periods if periods is not None else policy_periods()
+    for chunk in batched(sorted(ids), BATCH):
+        chunk = list(chunk)
+        _lock_events(EngagementAttributeEvent.objects.filter(pk__in=chunk))
+        select = _credits_sql(lambda p, chunk=chunk: f"e.id IN ({p.many(chunk)})", periods)
+        _replace(CREDITS, CREDIT_COLUMNS, "event_id", chunk, select)
+
+
+def credit_conversations(conversation_ids: Iterable[int]) -> None:
+    """Recompute what these conversations decide: who handled them, the credit of their events
+    and of their visitors' events left on the visitor (cross-session credit)."""
+    ids = sorted(set(conversation_ids))
+    if not ids:
+        return
+    for chunk in batched(ids, BATCH):
+        chunk = list(chunk)
+        select = _handled_sql(lambda p, chunk=chunk: f"c.id IN ({p.many(chunk)})")
+        _replace(HANDLED, HANDLED_COLUMNS, "conversation_id", chunk, select)
+    visitors = Conversation.objects.filter(pk__in=ids).values("visitor_id")
+    events = EngagementAttributeEvent.objects.filter(conversation__in=ids) | (
+        EngagementAttributeEvent.objects.filter(conversation__isnull=True, visitor__in=visitors)
+    )
+    credit_events(events.values_list("pk", flat=True))
+
+
+def credit_rebuild(
+    *, since: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Recompute every handled and credit row from ``since`` on (all when ``None``): of the
+    conversations started since then, their events and the events left on the visitor since then.
+    Works through ranges of ids so that each statement stays small, and recomputes every event of
+    a range (those outside the period come out as they were). Returns the events considered."""
+    conversations = Conversation.objects.order_by("pk")
+    events = EngagementAttributeEvent.objects.all()
+    if since is not None:
+        conversations = conversations.filter(started_at__gte=since)
+        events = events.filter(conversation__in=conversations) | events.filter(
+            conversation__isnull=True, occurred_at__gte=since
+        )
+    for low, high in _ranges(conversations.values_list("pk", flat=True)):
+        _replace_range(
+            HANDLED,
+            HANDLED_COLUMNS,
+            "conversation_id",
+            low,
+            high,
+            _handled_sql(lambda p, low=low, high=high: f"c.id >= {p(low)} AND c.id <= {p(high)}"),
+        )
+    periods = policy_periods()
+    event_ids = sorted(events.values_list("pk", flat=True))
+    for done, (low, high) in _ranges_done(event_ids):
+        _replace_range(
+            CREDITS,
+            CREDIT_COLUMNS,
+            "event_id",
+            low,
+            high,
+            _credits_sql(lambda p, a=low, b=high: f"e.id >= {p(a)} AND e.id <= {p(b)}", periods),
+        )
+        if progress:
+            progress(done, len(event_ids))
+    return len(event_ids)
+
+
+def _ranges(ids: Iterable[int], size: int = BATCH * 20) -> list[tuple[int, int]]:
+    """Consecutive ``(first, last)`` id ranges of at most ``size`` of ``ids`` (sorted)."""
+    return [(chunk[0], chunk[-1]) for chunk in batched(sorted(ids), size)]
+
+
+def _ranges_done(ids: list[int], size: int = BATCH * 20):
+    """``(ids done so far, (first, last))`` for each range of ``ids`` (sorted)."""
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield start + len(chunk), (chunk[0], chunk[-1])
+
+
+def _replace_range(table: str, columns: str, key: str, low: int, high: int, select) -> None:
+    sql, params = select
+    with transaction.atomic(), connection.cursor() as cursor:
+        if table == CREDITS:
+            _lock_events(EngagementAttributeEvent.objects.filter(pk__gte=low, pk__lte=high))
+        # bandit: table and column names are our constants; values are bound parameters.
+        cursor.execute(f"DELETE FROM {table} WHERE {key} >= %s AND {key} <= %s", [low, high])  # noqa: S608  # nosec B608
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # nosec B608
