@@ -37,10 +37,13 @@ install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 run: install ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@# The task worker (large CSV exports) runs beside the server and stops with it.
-	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker (Ctrl+C to stop)"; \
+	@# The task worker (large CSV exports, report e-mails) and the scheduler (enqueues periodic
+	@# work such as the 07:00 report e-mails) run beside the server and stop with it.
+	@export SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	DEBUG=1 $(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker and a scheduler (Ctrl+C to stop)"; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: test
@@ -53,6 +56,10 @@ endif
 .PHONY: e2e
 e2e: install ## Browser tests (Playwright + Debian chromium); REQUIRE_BROWSER=1 fails if it is missing
 	OUTCOMES_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_FLAGS)
+
+.PHONY: deploy-test
+deploy-test: install ## gunicorn behind deploy/nginx.conf: slow clients, rate limit across workers (needs nginx, Redis)
+	OUTCOMES_TESTING=1 $(BIN)/python -m pytest -m deploy tests/deploy $(PYTEST_FLAGS)
 
 .PHONY: screenshots
 screenshots: install ## The three journeys in a browser: screenshots (desktop, narrow) and axe results in test-artifacts/
@@ -89,7 +96,7 @@ deploy-check: install ## manage.py check --deploy under production settings
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 .PHONY: bench
-bench: install ## Benchmarks on the local PostgreSQL (BENCH_SCALE=1000000 for the 1M step; bench/README.md)
+bench: install ## Benchmarks on the local PostgreSQL (BENCH_SCALE=1000000: reports at 1M conversations; bench/README.md)
 	@sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	command -v wrk >/dev/null 2>&1 || { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq wrk >/dev/null; }; \
 	command -v pg_ctlcluster >/dev/null 2>&1 || $$sudo apt-get install -y -qq postgresql >/dev/null; \
@@ -97,5 +104,6 @@ bench: install ## Benchmarks on the local PostgreSQL (BENCH_SCALE=1000000 for th
 	  "$$(ls /etc/postgresql | sort -V | tail -n 1)" main start && sleep 3; }
 	@status=0; \
 	$(BIN)/python bench/requests.py $(BENCH_FLAGS) || status=1; \
-	$(BIN)/python bench/reports_scale.py --max "$${BENCH_SCALE:-100000}" || status=1; \
+	$(BIN)/python bench/reports_scale.py --database postgresql \
+	  --conversations "$${BENCH_SCALE:-100000}" --agents 500 --probe || status=1; \
 	exit $$status

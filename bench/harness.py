@@ -4,6 +4,7 @@ Everything runs on 127.0.0.1 only, bounded in time. Figures are compared as rati
 run, because runs on a shared 2-core machine vary by up to 40 %.
 """
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -230,3 +231,19 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "postgresql_client": postgres,
     }
+
+
+def timed_get(base: str, path: str, cookie: str = "") -> tuple[int, float, str]:
+    """GET ``base + path`` on a new loopback connection: status, wall seconds (until the whole
+    body is read, so rendering and transfer count) and the body."""
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    connection = http.client.HTTPConnection(host, port, timeout=120)
+    started = time.perf_counter()
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        body = response.read()
+        seconds = time.perf_counter() - started
+    finally:
+        connection.close()
+    return response.status, seconds, body.decode(errors="replace")

@@ -1,15 +1,14 @@
 """Times the goal tracker at the current size of the database, inside Django; prints one JSON line.
 
-Run by ``bench/reports_scale.py`` as ``manage.py shell -c "from bench.reports_probe import main;
-main()"``. Times, medians of ``REPEAT`` runs after one warm-up:
+Run by ``bench/reports_scale.py --probe`` as ``manage.py shell -c "from bench.reports_probe import
+main; main()"`` (PostgreSQL: the hand-written SQL below is PostgreSQL's). Times, medians of
+``REPEAT`` runs after one warm-up:
 - ``product``: ``reporting.selectors.goal_tracker.goal_tracker_rows`` for an admin with the
   default filters (the last 30 days, by agent): the table's numbers, as the view computes them;
 - ``page``: ``goal_tracker_page``, everything the page shows (table, charts, targets, the first
   page of goal reached events);
-- ``hand_sql``: the best hand-written SQL for the same numbers (below), then checks that every
-  agent's numbers are equal;
-- ``rollup_build``: the first read with an empty rollup; ``after_one_write``: the first read after
-  one new outcome (its day is rebuilt).
+- ``hand_sql``: the best hand-written SQL for the same numbers over the event tables (below),
+  then checks that every agent's numbers are equal (``x_hand``: product / hand-written).
 ``export_main`` builds the CSV export of the period as the background task does.
 """
 
@@ -24,16 +23,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from reporting.selectors.rollup import rollup_enabled
 
 from campaigns.models import User
 from reporting.forms import report_context
-from reporting.models import CreditDay, HandledDay, ReportExport, RollupDay
+from reporting.models import ReportExport
 from reporting.selectors.goal_tracker import Measures, goal_tracker_rows
 from reporting.selectors.pages import goal_tracker_page
 from reporting.services.exports import export_build
 from workspace.attribution import period_at
-from workspace.models import Conversation, EngagementAttributeEvent
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 
@@ -167,38 +164,6 @@ def _timed(function, *args, **kwargs) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def _rollup_cold(context) -> float | None:
-    """Seconds of the first read with an empty rollup (it builds the period's days)."""
-    if not rollup_enabled():
-        return None
-    for model in (RollupDay, CreditDay, HandledDay):
-        model.objects.all().delete()
-    started = time.perf_counter()
-    goal_tracker_rows(context)
-    return round(time.perf_counter() - started, 3)
-
-
-def _after_one_write(context) -> float:
-    """Seconds of the first read after an agent reports an outcome (today's day is rebuilt)."""
-    conversation = Conversation.objects.filter(started_at__gte=context.filters.start_at).latest(
-        "started_at"
-    )
-    EngagementAttributeEvent.objects.create(
-        attribute_type="purchase",
-        source="agent_widget",
-        conversation=conversation,
-        visitor_id=conversation.visitor_id,
-        agent_id=conversation.agent_id,
-        occurred_at=timezone.now(),
-        received_at=timezone.now(),
-        amount=1,
-        currency="USD",
-    )
-    started = time.perf_counter()
-    goal_tracker_rows(context)
-    return round(time.perf_counter() - started, 4)
-
-
 def export_main() -> None:
     """The CSV export of the period's goal tracker events as the background task builds it;
     prints rows, seconds and the process's peak RSS (constant memory: server-side cursor)."""
@@ -238,11 +203,9 @@ def main() -> None:
         events_in_period = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM workspace_engagementattributeevent")
         events = cursor.fetchone()[0]
-    build_s = _rollup_cold(context)
     product_s, tracker = _timed(goal_tracker_rows, context)
     page_s, _page = _timed(goal_tracker_page, context)
     hand_s, hand = _timed(hand_written, context)
-    after_write_s = _after_one_write(context)  # last: the numbers above are compared unchanged
     product = {row.agent_id: _comparable(row.measures) for row in tracker.rows}
     expected = {agent: _comparable(m) for agent, m in hand.items()}
     idle = _comparable(Measures())
@@ -258,10 +221,9 @@ def main() -> None:
                 "events_in_period": events_in_period,
                 "agents": len(tracker.rows),
                 "product_s": round(product_s, 4),
-                "rollup_build_s": build_s,
-                "after_one_write_s": after_write_s,
                 "page_s": round(page_s, 4),
                 "hand_sql_s": round(hand_s, 4),
+                "x_hand": round(product_s / hand_s, 3),
                 "equal": not differing,
                 "differing_agents": differing[:10],
                 "period": [str(context.filters.start_at), str(context.filters.end_at)],

@@ -5,20 +5,42 @@ Python and Django are lenient (``float("1e400")``, ``Decimal("1_000")``, full-wi
 """
 
 import re
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.core import get_global
+from babel.numbers import get_currency_precision, get_territory_currencies
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # ASCII digits, an optional leading minus and at most one dot: "11.7", "-400.99", "0.5".
 PLAIN_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+# The only spaces allowed around a number: Python's str.strip() would also drop non-breaking and
+# ideographic spaces (U+00A0, U+2003, U+3000), which a pasted amount must not hide.
+ASCII_SPACE = " \t\n\r\x0b\x0c"
 MAX_DIGITS_BEFORE_POINT = 12
-CURRENCIES = frozenset(code for code in list_currencies() if len(code) == 3 and code.isalpha())
 
 
-def currency_choices() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(CURRENCIES)]
+def _currencies_in_use(today: date) -> frozenset[str]:
+    """ISO 4217 currencies that are legal tender somewhere today (CLDR's territory data): no
+    withdrawn codes (ADP, AFA, ATS, ...), funds, metals or test codes (XXX, XAU, XTS)."""
+    return frozenset(
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, start_date=today, tender=True)
+    )
+
+
+CURRENCIES = _currencies_in_use(date.today())
+
+
+def currency_choices(most_used: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Currencies in use for a picker: ``most_used`` first (the account's, most used first),
+    then the rest alphabetically."""
+    first = [code for code in dict.fromkeys(most_used) if code in CURRENCIES]
+    rest = sorted(CURRENCIES.difference(first))
+    return [(code, code) for code in (*first, *rest)]
 
 
 def minor_units(currency: str) -> int:
@@ -50,7 +72,7 @@ def parse_decimal(raw: object, *, allow_negative: bool = False) -> Decimal:
             raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
         value = raw
     elif isinstance(raw, str):
-        text = raw.strip()
+        text = raw.strip(ASCII_SPACE)
         if not PLAIN_DECIMAL.fullmatch(text):
             raise ValidationError(_("Enter a plain number such as 12.50."), code="invalid")
         try:

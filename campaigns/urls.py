@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import audit, builder, data_sources, goals, people, surveys
+from campaigns.views import audit, builder, data_sources, goals, people, status, surveys
 
 app_name = "campaigns"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/groups/", people.group_list, name="group-list"),
     path("people/groups/new/", people.group_form, name="group-create"),
     path("people/groups/<int:pk>/", people.group_form, name="group-update"),
+    path("people/status/", status.system_status, name="system-status"),
     # Campaign Builder (admins and campaign managers)
     path("campaign-builder/", builder.builder, name="builder"),
     path("campaign-builder/campaigns/new/", goals.campaign_form, name="campaign-create"),

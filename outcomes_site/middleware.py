@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -85,7 +86,15 @@ def database_unavailable_response(request, exception: BaseException | None = Non
     logger.warning("database unavailable: %s", exception or "(outside a view)")
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"errors": [{"path": "", "message": "The database is unavailable; retry shortly."}]},
+            {
+                "errors": [
+                    {
+                        "path": "",
+                        "code": "database_unavailable",
+                        "message": "The database is unavailable; retry shortly.",
+                    }
+                ]
+            },
             status=503,
         )
     elif request.headers.get("HX-Request") == "true":
@@ -95,3 +104,24 @@ def database_unavailable_response(request, exception: BaseException | None = Non
         response = HttpResponse(loader.render_to_string("errors/503.html"), status=503)
     response["Retry-After"] = str(DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS)
     return response
+
+
+class PrivateResponseMiddleware:
+    """Nothing said to a signed-in person, and nothing the API answers, may stay in a cache.
+
+    Transcripts and personal data otherwise sit in the browser's cache and come back through
+    Back after sign-out; ``no-store`` makes the browser refetch (and land on sign-in). Set once
+    here, after authentication, rather than per view. Static files never reach this middleware
+    (whitenoise answers them first) and keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private
+            response.headers.setdefault("Pragma", "no-cache")
+        return response

@@ -28,6 +28,18 @@ NAV_ITEMS = (
         "workspace",
     ),
     NavItem(_("My summary"), "reporting:my-summary", "campaigns.work_conversations", "summary"),
+    NavItem(
+        _("My report e-mails"),
+        "reporting:subscription-list",
+        "campaigns.view_all_reports",
+        "subscriptions",
+    ),
+    NavItem(
+        _("My report e-mails"),
+        "reporting:subscription-list",
+        "campaigns.view_team_reports",
+        "subscriptions",
+    ),
 )
 
 

@@ -12,6 +12,8 @@ import unicodedata
 from django.apps import AppConfig
 from django.http import HttpRequest
 
+from outcomes_site.client_address import client_address
+
 logger = logging.getLogger("security")
 MAX_NAME = 150
 
@@ -28,7 +30,7 @@ def _printable(text: object, limit: int = MAX_NAME) -> str:
 def _client_address(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    address = getattr(request, "axes_ip_address", "") or request.META.get("REMOTE_ADDR") or "-"
+    address = getattr(request, "axes_ip_address", "") or client_address(request) or "-"
     return _printable(address)
 
 

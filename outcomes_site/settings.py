@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "outcomes_site.middleware.PrivateResponseMiddleware",  # no-store when signed in, and on the API
     "outcomes_site.middleware.HtmxAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -121,10 +122,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password check
     "outcomes_site.auth_backends.OneQueryModelBackend",  # ModelBackend, one query (Scaling)
 ]
-# Brute force: 5 failed sign-ins for one username from one address lock that pair for 15 minutes.
+# Brute force (docs/deploy.md, "Sign-in lockout"): 5 failed sign-ins for one username from one
+# address lock that pair for 15 minutes, so a stranger cannot lock the owner out from elsewhere;
+# 30 failures from one address, whatever the usernames, lock that address out
+# (outcomes_site.login_lockout). The address is the client's, read through our own proxy.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "outcomes_site.login_lockout.AddressBudgetHandler"
+AXES_CLIENT_IP_CALLABLE = "outcomes_site.client_address.client_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+# Proxies whose X-Forwarded-For is believed (addresses or networks): the shipped nginx
+# (deploy/nginx.conf) reaches gunicorn over loopback. Anyone else's X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -174,13 +184,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": _static_backend},
 }
 
+# The cache holds what every worker and host must share (the API rate limit's counters): Redis
+# when REDIS_URL is set, else a table in the database (created by `migrate`), never one
+# process's memory. Tests run in one process and keep the local-memory cache; tests/deploy
+# runs gunicorn's workers against both shared backends.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "outcomes_site.cache.LockingDatabaseCache",
+            "LOCATION": "outcomes_cache",  # outcomes_site/migrations/0001_cache_table.py
+        }
+    }
 
 # Security headers. The policy forbids inline scripts and styles: behaviour lives in static/js.
 SECURE_CSP = {
@@ -232,24 +253,53 @@ TASKS = {
 }
 REPORT_EXPORTS_DIR = os.environ.get("REPORT_EXPORTS_DIR", str(BASE_DIR / "media" / "exports"))
 
+# E-mail (reports by e-mail; docs/deploy.md, "Scheduler and e-mail"). Django 6.1 configures mail
+# with MAILERS (the EMAIL_* settings are deprecated); the environment variables keep the familiar
+# EMAIL_* names. Under `make run` (DEBUG) mails are printed on the console unless EMAIL_HOST is
+# set; otherwise they go through SMTP. Tests replace every mailer with the in-memory one.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+else:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": env_int("EMAIL_TIMEOUT", 30),
+        },
+    }
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Conversation Outcomes <reports@localhost>"
+)
+# The address people use to reach the app: links in e-mails (the report, the unsubscribe link).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Operations (docs/deploy.md, "Operations"): /metrics answers a bearer token equal to
+# METRICS_TOKEN (empty: none accepted), or clients in METRICS_ALLOWED_NETWORKS (their address
+# read through the trusted proxy, so the proxy's own loopback connection does not count).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1")
+
 # Personal data: events and transcripts older than this many months are deleted by
 # `manage.py retention_purge` (run it daily from cron or a scheduler); 0 keeps them forever.
 DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
 
 # Ingest API
-# Requests per minute per connector key (0: no limit). Counted in CACHES["default"]: per process
-# with the local-memory cache, shared by all workers when REDIS_URL configures Redis.
+# Requests per minute per connector key (0: no limit), counted in the shared CACHES["default"].
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 # Bodies over this are refused with 413, judged from Content-Length before reading.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 
 # Scaling (docs/scaling.md): app servers keep no state of their own, so any number can run behind
-# a load balancer; report reads may go to a PostgreSQL read replica; the goal tracker keeps a
-# rollup on PostgreSQL. DB_POOL=1 uses psycopg's connection pool instead of persistent
-# connections (the pool needs CONN_MAX_AGE 0).
-REPORT_ROLLUP = env_bool("REPORT_ROLLUP", default=True)
+# a load balancer; report reads may go to a PostgreSQL read replica. DB_POOL=1 uses psycopg's
+# connection pool instead of persistent connections (the pool needs CONN_MAX_AGE 0).
 if DATABASE_URL:
-    # PostgreSQL's JIT compiles any query its planner prices high (a small rollup read over a
+    # PostgreSQL's JIT compiles any query its planner prices high (a small report read over a
     # badly estimated CTE took 0.35 s to compile and 1 ms to run): off for this workload.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # Server-side parameters let psycopg prepare repeated statements (bench/README.md: tried).

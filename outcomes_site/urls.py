@@ -9,6 +9,8 @@ from outcomes_site.forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
+    path("metrics", views.metrics, name="metrics"),
     path(
         "login/",
         auth_views.LoginView.as_view(

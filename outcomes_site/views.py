@@ -1,4 +1,4 @@
-"""Views that belong to no app: the home redirect, health check and error pages."""
+"""Views that belong to no app: the home redirect, health, readiness, metrics, error pages."""
 
 import sys
 
@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from outcomes_site import operations
 from outcomes_site.middleware import database_unavailable_response
 from outcomes_site.navigation import landing_url_for
 from outcomes_site.security_log import access_refused
@@ -59,3 +62,30 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exception(), (OperationalError, InterfaceError)):
         return database_unavailable_response(request)
     return render(request, "errors/500.html", status=500)
+
+
+@require_GET
+@login_not_required
+@never_cache
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness, for load balancers and deploys: database and cache reachable, every migration
+    applied. 200 with each check, or 503 with ``code`` and the failing checks."""
+    checks = operations.readiness()
+    report = {name: "ok" if passed else "failed" for name, passed in checks.items()}
+    failing = [name for name, passed in checks.items() if not passed]
+    if not failing:
+        return JsonResponse({"status": "ready", "checks": report})
+    body = {"status": "unavailable", "code": "not_ready", "failing": failing, "checks": report}
+    response = JsonResponse(body, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+@require_GET
+@login_not_required
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The operations figures in the Prometheus text format, for trusted scrapers only."""
+    if not operations.metrics_allowed(request):
+        return HttpResponse(status=403, content_type="text/plain")
+    return HttpResponse(operations.metrics_text(timezone.now()), content_type=CONTENT_TYPE_LATEST)

@@ -52,13 +52,58 @@ class Breakdown:
 
 
 def time_zone_for(key: str) -> tzinfo:
-    """A zone from an IANA name or an hour offset written ``UTC+05:30``."""
+    """A zone from its key (``time_zone_key``): an IANA name, ``UTC`` or ``UTC+05:30``."""
     match = OFFSET.fullmatch(key)
     if match:
         sign = 1 if match[1] == "+" else -1
         offset = timedelta(hours=int(match[2]), minutes=int(match[3]))
         return UTC if not offset else timezone(sign * offset, key)
     return zoneinfo.ZoneInfo(key)
+
+
+# What people type for a zone: "UTC", "Z", "+05:30", "-0300", "UTC+5", "GMT+05:30". In a URL a
+# typed "+" arrives as a space (" 05:30"), so a space where the sign goes counts as a plus.
+TYPED_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+TYPED_PLUS = re.compile(r"^(UTC|GMT)?\s+(?=\d)", re.IGNORECASE)
+UTC_NAMES = frozenset({"utc", "z", "gmt", "etc/utc", "etc/gmt", "uct", "zulu", "universal"})
+MAX_OFFSET = timedelta(hours=14)
+MAX_TYPED = 64
+
+
+def time_zone_key(text: str) -> str:
+    """The key of the zone someone typed, or ``ValueError``: ``UTC`` for UTC (``utc``, ``Z``,
+    ``+00:00``), ``UTC+05:30`` for an offset (``+05:30``, ``+0530``, ``UTC+5``), the IANA name
+    for a zone name in any letter case (``europe/paris`` -> ``Europe/Paris``)."""
+    text = (text or "")[:MAX_TYPED]
+    typed = TYPED_PLUS.sub(lambda m: (m[1] or "") + "+", text).strip()
+    if typed.casefold() in UTC_NAMES:
+        return "UTC"
+    match = TYPED_OFFSET.fullmatch(typed)
+    if match:
+        hours, minutes = int(match[2]), int(match[3] or 0)
+        offset = timedelta(hours=hours, minutes=minutes)
+        if minutes >= 60 or offset > MAX_OFFSET:
+            raise ValueError(text)
+        if not offset:
+            return "UTC"
+        return f"UTC{match[1]}{hours:02d}:{minutes:02d}"
+    names = _zone_names()
+    name = typed if typed in names["exact"] else names["folded"].get(typed.casefold())
+    if not name:
+        raise ValueError(text)
+    return name
+
+
+@cache
+def _zone_names() -> dict:
+    """IANA names, and each name by its case-folded spelling (with spaces for underscores, as
+    the list shows them); a spelling two zones share is left out rather than guessed."""
+    exact = frozenset(zoneinfo.available_timezones())
+    folded: dict[str, str | None] = {}
+    for name in exact:
+        for spelling in {name.casefold(), name.replace("_", " ").casefold()}:
+            folded[spelling] = None if folded.get(spelling, name) != name else name
+    return {"exact": exact, "folded": {k: v for k, v in folded.items() if v}}
 
 
 def account_time_zone_key(account: AccountSettings) -> str:
@@ -74,7 +119,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     offsets = []
     for total in minutes:
         sign = "+" if total >= 0 else "-"
-        key = f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+        key = f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}" if total else "UTC"
         offsets.append((key, key))
     zones = sorted(
         name

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.catalogue import ServiceStatus
 from campaigns.models import AccountSettings, AgentGroup, Campaign, Goal, GoalType, Skill, User
 from campaigns.money import currency_choices, parse_money, validate_currency
+from reporting.filter_fields import NOT_A_CHOICE, ReportDateField, TimeZoneField
 from reporting.filters import (
     NONE,
     NONE_PARAM,
@@ -19,8 +20,8 @@ from reporting.filters import (
     Scope,
     Source,
     account_time_zone_key,
-    time_zone_choices,
     time_zone_for,
+    time_zone_key,
 )
 from reporting.models import Target
 from reporting.selectors.context import ReportContext, account_report_settings
@@ -58,11 +59,15 @@ class AgentChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     """The filters of SPEC section 7, read from the URL (GET), so that a report is shareable."""
 
-    start = forms.DateField(
+    start = ReportDateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
-    tz = forms.ChoiceField(label=_("Time zone"), required=False)
+    end = ReportDateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    tz = TimeZoneField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("UTC, an offset such as +05:30, or a zone such as Europe/Paris."),
+    )
     skill = OrNoneChoiceField(
         Skill.objects.order_by("name"),
         label=_("Skill"),
@@ -85,7 +90,7 @@ class ReportFilterForm(forms.Form):
         empty_label=_("All campaigns"),
     )
     goal = OrNoneChoiceField(
-        Goal.objects.order_by("name"), required=False, widget=forms.HiddenInput
+        Goal.objects.order_by("name"), label=_("Goal"), required=False, widget=forms.HiddenInput
     )
     goal_type = forms.ChoiceField(
         label=_("Goal type"),
@@ -108,11 +113,13 @@ class ReportFilterForm(forms.Form):
         self.scope = scope
         self.fields["group"].queryset = scope.groups()
         self.fields["agent"].queryset = scope.agents()
-        self.fields["tz"].choices = [
-            ("", _("Account time zone (%(zone)s)") % {"zone": account_tz_key}),
-            *time_zone_choices(),
-        ]
+        self.fields["tz"].widget.attrs["placeholder"] = _("Account time zone (%(zone)s)") % {
+            "zone": account_tz_key
+        }
         self.account_tz_key = account_tz_key
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):  # model choices too
+                field.error_messages["invalid_choice"] = NOT_A_CHOICE
         self.fields["skill"].offer_none(_("No skill"))
         self.fields["campaign"].offer_none(_("No campaign"))
         dropped = set(exclude) | ({"group", "agent", "by"} if own else set())
@@ -126,8 +133,8 @@ class ReportFilterForm(forms.Form):
         if data.get("start") or data.get("end"):
             return data
         try:
-            tz = time_zone_for(data.get("tz") or account_tz_key)
-        except (KeyError, ValueError):
+            tz = time_zone_for(time_zone_key(data.get("tz") or account_tz_key))
+        except ValueError:  # the field says why; the defaults are the account zone's
             tz = time_zone_for(account_tz_key)
         default = ReportFilters.default(today=timezone.localdate(timezone=tz))
         data["start"], data["end"] = default.start.isoformat(), default.end.isoformat()
@@ -137,15 +144,19 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
-            raise ValidationError(_("The start date must be on or before the end date."))
-        if start and end and (end - start).days >= MAX_DAYS:
-            raise ValidationError(
-                _("Choose a period of at most %(days)d days.") % {"days": MAX_DAYS}
+            self.add_error("end", _("The end date must be on or after the start date."))
+        elif start and end and (end - start).days >= MAX_DAYS:
+            self.add_error(
+                "end", _("Choose a period of at most %(days)d days.") % {"days": MAX_DAYS}
             )
         return cleaned
 
+    def problems(self) -> list[tuple[str, str, str]]:
+        return form_problems(self)
+
     def filters(self, *, today: date | None = None) -> ReportFilters:
-        """The filters asked for; on invalid input the defaults (the errors are shown)."""
+        """The filters asked for. On invalid input, the default filters: a page then shows the
+        errors beside their fields and says the filters were not applied; an export refuses."""
         data = self.cleaned_data if self.is_valid() else {}
         tz_key = data.get("tz") or self.account_tz_key
         today = today or timezone.localdate(timezone=time_zone_for(tz_key))
@@ -178,19 +189,45 @@ class ReportFilterForm(forms.Form):
         )
 
 
+def form_problems(form: forms.Form) -> list[tuple[str, str, str]]:
+    """``(parameter, label, message)`` for each invalid value of a bound form: what a page lists
+    beside its filters and what an export answers with (400)."""
+    found = []
+    for name, errors in form.errors.items():
+        label = str(form.fields[name].label or name) if name in form.fields else ""
+        found += [(name, label, str(message)) for message in errors]
+    return found
+
+
 class DrillForm(forms.Form):
     """Which number a drill-down shows, on top of the filters."""
 
-    measure = forms.ChoiceField(required=False, choices=[(k, k) for k in Measure.SQL])
-    currency = forms.CharField(required=False, max_length=3)
-    status = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", ""), *ServiceStatus.choices]
+    measure = forms.ChoiceField(
+        label=_("Number"),
+        required=False,
+        choices=[("", ""), *((k, k) for k in Measure.SQL)],
+        error_messages={"invalid_choice": NOT_A_CHOICE},
     )
-    unattributed = forms.BooleanField(required=False)
-    page = forms.IntegerField(required=False, min_value=1)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    status = forms.TypedChoiceField(
+        label=_("Service status"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", ""), *ServiceStatus.choices],
+        error_messages={"invalid_choice": NOT_A_CHOICE},
+    )
+    unattributed = forms.BooleanField(label=_("Unattributed"), required=False)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"]
+        return validate_currency(currency) if currency else ""
 
     def drill(self) -> Drill:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The number asked for; an invalid part is left out (exports refuse it instead)."""
+        self.is_valid()
+        data = self.cleaned_data
         return Drill(
             measure=data.get("measure") or "",
             currency=(data.get("currency") or "").upper(),
@@ -199,7 +236,8 @@ class DrillForm(forms.Form):
         )
 
     def page_number(self) -> int:
-        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+        self.is_valid()
+        return self.cleaned_data.get("page") or 1
 
 
 def report_context(
@@ -240,7 +278,7 @@ class TargetForm(forms.Form):
     count_target = forms.DecimalField(
         label=_("Count"), required=False, min_value=0, max_digits=10, decimal_places=2
     )
-    value_target = forms.CharField(label=_("Value"), required=False, max_length=20)
+    value_target = forms.CharField(label=_("Value"), required=False, max_length=20, strip=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False, choices=currency_choices)
 
     def __init__(self, *args, scope: Scope, default_currency: str, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import drilldown, exports, goal_tracker, home, quality, targets
+from reporting.views import drilldown, exports, goal_tracker, home, quality, subscriptions, targets
 
 app_name = "reporting"
 
@@ -18,7 +18,20 @@ urlpatterns = [
     path("targets/<int:pk>/", targets.target_form, name="target-update"),
     path("targets/<int:pk>/delete/", targets.target_remove, name="target-delete"),
     path("export/", exports.export_csv, name="export"),
+    path("goal-tracker/export/", exports.goal_tracker_export, name="goal-tracker-export"),
     path("exports/", exports.export_create, name="export-create"),
     path("exports/<int:pk>/", exports.export_detail, name="export-detail"),
     path("exports/<int:pk>/download/", exports.export_download, name="export-download"),
+    path("subscriptions/", subscriptions.subscription_list, name="subscription-list"),
+    path("subscriptions/new/", subscriptions.subscription_new, name="subscription-create"),
+    path(
+        "subscriptions/<int:pk>/delete/",
+        subscriptions.subscription_remove,
+        name="subscription-delete",
+    ),
+    path(
+        "subscriptions/unsubscribe/<str:token>/",
+        subscriptions.subscription_unsubscribe,
+        name="subscription-unsubscribe",
+    ),
 ]

@@ -1,16 +1,23 @@
 """Benchmark data at scale (``seed_demo --conversations N --agents M``, SPEC section 8): closed
-conversations over 60 days, each with one segment, and about two engagement attribute events per
-conversation, generated without loops over ORM objects so that a million conversations seed in
-minutes.
+conversations over 60 days and about two engagement attribute events per conversation, generated
+without loops over ORM objects so that a million conversations seed in minutes.
 
 The mix, for conversation number ``g`` (deterministic; the same N twice changes nothing):
+- one segment; transferred for ``(g // 10) % 10 == 0`` (10 %, with two agents or more): a first
+  segment under the roster's agent ``g``, ended by a transfer halfway, then one under the next
+  agent (``g + 1``), who is the conversation's agent at the end;
 - agent-reported (widget) for ``g % 10 < 8``: purchases (0-3), leads (4-5), service activities
   (6-7); a second agent-reported service activity for ``g % 5`` in (1, 3); one in 97 retracted;
 - customer-reported (server API) on the conversation for ``g % 10`` in (0, 2, 4, 5, 6, 8):
   purchases and leads, those of 0 and 4 repeating the agent's order or lead id (duplicates);
 - customer-reported left on the visitor a day after the conversation for ``g % 10 == 9`` (a lead,
-  credited cross-session);
-- amounts in USD, and EUR for one in five.
+  credited cross-session): about 5 % of the events;
+- agent-reported events by the first agent of a transferred conversation, customer-reported ones
+  (last touch) and the second service activity by the last;
+- amounts in USD, and EUR for one in five;
+- where a survey applies to the conversation's skill: submitted with an answer to every choice
+  question (and a free text for one in ten) for even ``g`` (half), dismissed for ``g % 20 == 1``,
+  left to time out otherwise.
 
 PostgreSQL builds the rows in the server (``INSERT ... SELECT`` over ``generate_series``);
 other databases (SQLite in tests, small N) get the same mix through ``bulk_create``.
@@ -23,6 +30,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from campaigns.models import Campaign, User
+from workspace.demo_bench_surveys import seed_surveys_orm, seed_surveys_postgresql, survey_plan
 from workspace.models import (
     Conversation,
     EngagementAttributeEvent,
@@ -59,14 +67,20 @@ def seed_bench_conversations(
         for a in User.objects.filter(pk__in=[a.pk for a in agents]).prefetch_related("skills")
     }
     roster = [(a.pk, skill_of[a.pk], campaign_of.get(skill_of[a.pk])) for a in agents]
+    surveys = survey_plan()
     seed = _seed_postgresql if connection.vendor == "postgresql" else _seed_orm
     for low in range(have, count, CHUNK):
         with transaction.atomic():
-            seed(low, min(low + CHUNK, count) - 1, roster=roster, now=now, days=days)
+            high = min(low + CHUNK, count) - 1
+            seed(low, high, roster=roster, now=now, days=days, surveys=surveys)
     return count - have
 
 
-def _seed_postgresql(low: int, high: int, *, roster, now: datetime, days: int) -> None:
+def _transferred(g: int, agents: int) -> bool:
+    return agents > 1 and (g // 10) % 10 == 0
+
+
+def _seed_postgresql(low: int, high: int, *, roster, now: datetime, days: int, surveys) -> None:
     params = {
         "low": low,
         "high": high,
@@ -81,12 +95,15 @@ def _seed_postgresql(low: int, high: int, *, roster, now: datetime, days: int) -
         for statement in SQL:
             # Only statements with placeholders take parameters (the others use % as modulo).
             cursor.execute(statement, params if "%(" in statement else None)
+        seed_surveys_postgresql(cursor, surveys)
 
 
 SQL = [
     "CREATE TEMPORARY TABLE bench_seed (g int, conversation_id bigint, visitor_id bigint, "
-    "agent_id bigint, skill_id bigint, started_at timestamptz, ended_at timestamptz) "
-    "ON COMMIT DROP",
+    "agent_id bigint, skill_id bigint, started_at timestamptz, ended_at timestamptz, "
+    "first_agent_id bigint, next_skill_id bigint, transferred boolean) ON COMMIT DROP",
+    "CREATE TEMPORARY TABLE bench_response (id bigint, g int, survey_id bigint, "
+    "submitted_at timestamptz) ON COMMIT DROP",
     """WITH v AS (
     INSERT INTO workspace_visitor (external_id, created_at)
     SELECT 'bench-visitor-' || g, %(now)s FROM generate_series(%(low)s, %(high)s) g
@@ -96,7 +113,8 @@ SQL = [
         agent_id, started_at, ended_at, survey_acknowledged_missing)
     SELECT 'bench-' || lpad(g::text, 7, '0'), 'chat', v.id,
         (%(skills)s::bigint[])[1 + g %% %(n)s], (%(campaigns)s::bigint[])[1 + g %% %(n)s],
-        (%(agents)s::bigint[])[1 + g %% %(n)s],
+        (%(agents)s::bigint[])[1 + (g + CASE WHEN %(n)s > 1 AND (g / 10) %% 10 = 0 THEN 1
+            ELSE 0 END) %% %(n)s],
         t.started, t.started + (3 + g %% 28) * interval '1 minute', false
     FROM v CROSS JOIN LATERAL (SELECT substr(v.external_id, 15)::int AS g) n
     CROSS JOIN LATERAL (
@@ -106,11 +124,21 @@ SQL = [
     RETURNING id, external_id, visitor_id, agent_id, skill_id, started_at, ended_at
 )
 INSERT INTO bench_seed
-SELECT substr(external_id, 7)::int, id, visitor_id, agent_id, skill_id, started_at, ended_at
-FROM c""",
+SELECT n.g, id, visitor_id, agent_id, skill_id, started_at, ended_at,
+    (%(agents)s::bigint[])[1 + n.g %% %(n)s], (%(skills)s::bigint[])[1 + (n.g + 1) %% %(n)s],
+    %(n)s > 1 AND (n.g / 10) %% 10 = 0
+FROM c CROSS JOIN LATERAL (SELECT substr(external_id, 7)::int AS g) n""",
+    # A transferred conversation: the first agent until halfway, then the next one.
     """INSERT INTO workspace_segment (conversation_id, agent_id, skill_id, started_at, ended_at,
     end_reason)
-SELECT conversation_id, agent_id, skill_id, started_at, ended_at, 'close' FROM bench_seed""",
+SELECT conversation_id, first_agent_id, skill_id, started_at,
+    CASE WHEN transferred THEN started_at + (ended_at - started_at) / 2 ELSE ended_at END,
+    CASE WHEN transferred THEN 'transfer' ELSE 'close' END
+FROM bench_seed
+UNION ALL
+SELECT conversation_id, agent_id, next_skill_id, started_at + (ended_at - started_at) / 2,
+    ended_at, 'close'
+FROM bench_seed WHERE transferred""",
     """INSERT INTO workspace_engagementattributeevent (attribute_type, source, conversation_id,
     visitor_id, reported_by_id, agent_id, skill_id, occurred_at, received_at, amount, currency,
     action_id, topic, status, category, dedupe_key, payload, display_names, version,
@@ -131,7 +159,7 @@ SELECT e.kind, e.source, e.conversation_id, s.visitor_id, e.reporter, e.agent_id
 FROM bench_seed s CROSS JOIN LATERAL (
     SELECT (ARRAY['purchase', 'purchase', 'purchase', 'purchase', 'lead', 'lead', 'service',
             'service'])[1 + s.g %% 10] AS kind, 'agent_widget' AS source,
-        s.conversation_id, s.agent_id AS reporter, s.agent_id, s.skill_id,
+        s.conversation_id, s.first_agent_id AS reporter, s.first_agent_id AS agent_id, s.skill_id,
         s.started_at + (2 + s.g %% 3) * interval '1 minute' AS at,
         CASE WHEN s.g %% 10 < 6 THEN 20 + (s.g * 37) %% 480 + 0.99 END AS amount,
         CASE WHEN s.g %% 10 >= 6 THEN '' WHEN s.g %% 5 = 0 THEN 'EUR' ELSE 'USD' END AS currency,
@@ -141,7 +169,9 @@ FROM bench_seed s CROSS JOIN LATERAL (
     WHERE s.g %% 10 < 8
     UNION ALL
     SELECT 'service', 'agent_widget', s.conversation_id, s.agent_id, s.agent_id, s.skill_id,
-        s.started_at + interval '1 minute', NULL, '', 'S' || s.g, 'Setup', (s.g / 5) %% 4, false
+        CASE WHEN s.transferred THEN s.ended_at - interval '30 seconds'
+            ELSE s.started_at + interval '1 minute' END,
+        NULL, '', 'S' || s.g, 'Setup', (s.g / 5) %% 4, false
     WHERE s.g %% 5 IN (1, 3)
     UNION ALL
     SELECT CASE WHEN s.g %% 10 IN (4, 5) THEN 'lead' ELSE 'purchase' END, 'server_api',
@@ -159,12 +189,15 @@ FROM bench_seed s CROSS JOIN LATERAL (
 ]
 
 
-def _bench_events(g: int, c: Conversation, now: datetime) -> list[EngagementAttributeEvent]:
+def _bench_events(
+    g: int, c: Conversation, now: datetime, *, first_agent_id: int
+) -> list[EngagementAttributeEvent]:
     """The same mix as the PostgreSQL statement, for other databases."""
     amount = Decimal(20 + (g * 37) % 480) + Decimal("0.99")
     currency = "EUR" if g % 5 == 0 else "USD"
     common = {"visitor_id": c.visitor_id, "display_names": {}}
     agent = {"agent_id": c.agent_id, "skill_id": c.skill_id}
+    first = {"agent_id": first_agent_id, "skill_id": c.skill_id}
     rows = []
     if g % 10 < 8:
         kind = ["purchase"] * 4 + ["lead"] * 2 + ["service"] * 2
@@ -172,16 +205,21 @@ def _bench_events(g: int, c: Conversation, now: datetime) -> list[EngagementAttr
         money = g % 10 < 6
         rows.append(
             _event(
-                kind[g % 10], EventSource.AGENT_WIDGET, c, at, reporter=c.agent_id,
+                kind[g % 10], EventSource.AGENT_WIDGET, c, at, reporter=first_agent_id,
                 amount=amount if money else None, currency=currency if money else "",
                 action_id=f"B{g}", topic="Refund" if g % 10 >= 4 else "",
                 status=(g // 10) % 4 if not money else None,
                 retracted_at=at + timedelta(minutes=1) if g % 97 == 0 else None,
-                **agent, **common,
+                **first, **common,
             )
         )  # fmt: skip
     if g % 5 in (1, 3):
-        at = c.started_at + timedelta(minutes=1)
+        transferred = first_agent_id != c.agent_id
+        at = (
+            c.ended_at - timedelta(seconds=30)
+            if transferred
+            else c.started_at + timedelta(minutes=1)
+        )
         rows.append(
             _event(
                 "service", EventSource.AGENT_WIDGET, c, at, reporter=c.agent_id,
@@ -231,42 +269,46 @@ def _event(kind, source, conversation, at, *, reporter=None, **columns):
     )
 
 
-def _seed_orm(low: int, high: int, *, roster, now: datetime, days: int) -> None:
+def _seed_orm(low: int, high: int, *, roster, now: datetime, days: int, surveys) -> None:
     numbers = range(low, high + 1)
     visitors = Visitor.objects.bulk_create(
         [Visitor(external_id=f"{BENCH_PREFIX}visitor-{g}") for g in numbers]
     )
-    conversations = []
+    conversations, firsts, segments = [], [], []
     for g, visitor in zip(numbers, visitors, strict=True):
         agent_id, skill_id, campaign_id = roster[g % len(roster)]
+        last_id, last_skill = roster[(g + 1) % len(roster)][:2]
+        transferred = _transferred(g, len(roster))
         started = now - timedelta(seconds=3600 + _fraction(g) * (days * 86400 - 3600))
-        conversations.append(
-            Conversation(
-                external_id=f"{BENCH_PREFIX}{g:07d}",
-                visitor=visitor,
-                skill_id=skill_id,
-                campaign_id=campaign_id,
-                agent_id=agent_id,
-                started_at=started,
-                ended_at=started + timedelta(minutes=3 + g % 28),
-            )
+        ended = started + timedelta(minutes=3 + g % 28)
+        c = Conversation(
+            external_id=f"{BENCH_PREFIX}{g:07d}",
+            visitor=visitor,
+            skill_id=skill_id,
+            campaign_id=campaign_id,
+            agent_id=last_id if transferred else agent_id,
+            started_at=started,
+            ended_at=ended,
         )
+        conversations.append(c)
+        firsts.append(agent_id)
+        halfway = started + (ended - started) / 2 if transferred else ended
+        reason = Segment.EndReason.TRANSFER if transferred else Segment.EndReason.CLOSE
+        segments.append(
+            Segment(conversation=c, agent_id=agent_id, skill_id=skill_id, started_at=started,
+                    ended_at=halfway, end_reason=reason)
+        )  # fmt: skip
+        if transferred:
+            segments.append(
+                Segment(conversation=c, agent_id=last_id, skill_id=last_skill, started_at=halfway,
+                        ended_at=ended, end_reason=Segment.EndReason.CLOSE)
+            )  # fmt: skip
     Conversation.objects.bulk_create(conversations, batch_size=5000)
-    Segment.objects.bulk_create(
-        [
-            Segment(
-                conversation=c,
-                agent_id=c.agent_id,
-                skill_id=c.skill_id,
-                started_at=c.started_at,
-                ended_at=c.ended_at,
-                end_reason=Segment.EndReason.CLOSE,
-            )
-            for c in conversations
-        ],
-        batch_size=5000,
-    )
+    Segment.objects.bulk_create(segments, batch_size=5000)
     events = [
-        e for g, c in zip(numbers, conversations, strict=True) for e in _bench_events(g, c, now)
+        e
+        for g, c, first in zip(numbers, conversations, firsts, strict=True)
+        for e in _bench_events(g, c, now, first_agent_id=first)
     ]
     EngagementAttributeEvent.objects.bulk_create(events, batch_size=2000)
+    seed_surveys_orm(zip(numbers, conversations, strict=True), surveys)

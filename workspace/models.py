@@ -389,6 +389,10 @@ class Credit(models.Model):
     source = models.CharField(max_length=16)
     status = models.PositiveSmallIntegerField(null=True)
     reached = models.PositiveSmallIntegerField()  # 1 when the event meets the goal
+    agent_reported = models.PositiveSmallIntegerField()  # 1: reported by an agent or manager
+    # 1 when the event has more than one credit row (split or all over several agents): only
+    # then does "each event once" differ from the sum of its rows.
+    shared = models.PositiveSmallIntegerField()
     policy_id = models.BigIntegerField(null=True)  # the attribution policy; NULL: the defaults
 
     class Meta:
@@ -396,6 +400,9 @@ class Credit(models.Model):
             models.Index(fields=["credited_at", "agent"], name="credit_time_agent"),
             models.Index(fields=["agent", "credited_at"], name="credit_agent_time"),
             models.Index(fields=["event"], name="credit_event"),
+            # The few rows a day-sum report still reads one by one (events credited to several
+            # agents): without it, finding them scans the period's rows.
+            models.Index(fields=["credited_at"], condition=Q(shared=1), name="credit_shared_time"),
         ]
 
     def __str__(self) -> str:
@@ -413,15 +420,88 @@ class Handled(models.Model):
     campaign_id = models.BigIntegerField(null=True)
     goal_id = models.BigIntegerField(null=True)
     goal_type = models.CharField(max_length=10, null=True)  # noqa: DJ001 (NULL: no goal)
+    # 1 when the conversation has more than one row (several agents or skills): only then does
+    # "each conversation once" differ from the sum of rows.
+    shared = models.PositiveSmallIntegerField()
 
     class Meta:
         indexes = [
             models.Index(fields=["started_at", "agent"], name="handled_time_agent"),
             models.Index(fields=["conversation"], name="handled_conversation"),
+            models.Index(fields=["started_at"], condition=Q(shared=1), name="handled_shared_time"),
         ]
 
     def __str__(self) -> str:
         return f"{self.agent_id} handled {self.conversation_id}"
+
+
+# Day sums of ``Credit`` and ``Handled``, kept with them (deltas in the same transaction): a
+# report of whole days in the account's time zone reads these instead of a million rows. Keys
+# use 0, '' and -1 for "none" (a unique key treats NULLs as distinct); the reads map them back.
+DAY_KEY = ("day", "agent_id", "skill_id", "campaign_id", "goal_id", "goal_type")
+
+
+class CreditDay(models.Model):
+    """The credit rows of one day (in the account's report time zone) that share every column
+    the reports group or filter by, summed."""
+
+    day = models.DateField()
+    agent_id = models.BigIntegerField()
+    skill_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    goal_id = models.BigIntegerField()
+    goal_type = models.CharField(max_length=10)
+    attribute_type = models.CharField(max_length=16)
+    currency = models.CharField(max_length=3)
+    status = models.SmallIntegerField()
+    session = models.CharField(max_length=5)
+    reached = models.PositiveSmallIntegerField()
+    agent_reported = models.PositiveSmallIntegerField()
+    shared = models.PositiveSmallIntegerField()
+    weight = _share_field()
+    amount_share = _share_field()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    *DAY_KEY,
+                    "attribute_type",
+                    "currency",
+                    "status",
+                    "session",
+                    "reached",
+                    "agent_reported",
+                    "shared",
+                ],
+                name="creditday_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id} {self.attribute_type}: {self.n}"
+
+
+class HandledDay(models.Model):
+    """The ``Handled`` rows of one day (conversations started then) with the same columns."""
+
+    day = models.DateField()
+    agent_id = models.BigIntegerField()
+    skill_id = models.BigIntegerField()
+    campaign_id = models.BigIntegerField()
+    goal_id = models.BigIntegerField()
+    goal_type = models.CharField(max_length=10)
+    shared = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=[*DAY_KEY, "shared"], name="handledday_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agent_id}: {self.n}"
 
 
 class CreditRebuild(models.Model):

@@ -5,9 +5,11 @@ prints ONE JSON document; exits 1 when a figure misses its target.
     .venv/bin/python .ci/scorecard/scorecard.py      (or: make scorecard)
 
 Steps: the authorization matrix and bad-input tests (pytest, figures through the
-``security_figures`` fixture), bandit, the dependency freshness report (informational), the
-load, the database faults and the wapiti scan (each with its own gunicorn on 127.0.0.1 and its
-own PostgreSQL database). Step logs go to test-artifacts/scorecard/.
+``security_figures`` fixture), the deployment tests (slow clients behind nginx, the API rate
+limit across two gunicorn workers with Redis and with the database cache: tests/deploy), bandit,
+the dependency freshness report (informational), the load, the database faults and the wapiti
+scan (each with its own gunicorn on 127.0.0.1 and its own PostgreSQL database). Step logs go to
+test-artifacts/scorecard/.
 """
 
 import json
@@ -60,6 +62,7 @@ def main() -> int:
     for old in OUT.glob("*.json"):
         old.unlink()
     tests = _security_tests()
+    deploy = _deployment_tests()
     bandit = step(
         "bandit",
         [PYTHON, str(HERE / "static_checks.py"), "bandit", "--output", str(OUT / "bandit.json")],
@@ -100,6 +103,8 @@ def main() -> int:
         "scan": _pick(scan, "tool", "findings_medium_or_higher", "findings_low",
                       "false_positives_verified", "https_only_findings_on_plain_http", "scans",
                       "seconds_total", "error"),
+        "deployment": _pick(deploy, "slow_clients", "rate_limit_redis", "rate_limit_database",
+                            "exit_code", "source", "error"),
         "bandit": _pick(bandit, "medium_or_high", "low", "findings", "error"),
         "dependency_freshness": _pick(freshness, "packages", "checked", "outdated",
                                       "outdated_packages", "note", "error"),
@@ -123,6 +128,11 @@ def main() -> int:
         and faults.get("partial_writes") == 0
         and faults.get("app_restarted") is False
         and faults.get("workers_replaced") == 0,
+        "slow clients: others answered within 1 s behind nginx": _slow_clients_met(deploy),
+        "rate limit across 2 workers: at most the limit through (Redis, database)": all(
+            _rate_limit_met(deploy.get(f"rate_limit_{backend}"))
+            for backend in ("redis", "database")
+        ),
         "scan.findings_medium_or_higher == 0": scan.get("findings_medium_or_higher") == 0,
         "bandit.medium_or_high == 0": bandit.get("medium_or_high") == 0,
     }
@@ -149,6 +159,40 @@ def _security_tests() -> dict:
         [PYTHON, "-m", "pytest", "tests/security", "-q", "-p", "no:cacheprovider"],
         env={"OUTCOMES_TESTING": "1", "SECURITY_FIGURES": str(OUT / "tests.json")},
     )
+
+
+def _deployment_tests() -> dict:
+    """The slow-client and cross-worker rate-limit figures (tests/deploy: gunicorn behind the
+    shipped nginx, Redis): from a pytest run, or (CI, where they have just run) from the figures
+    that run wrote, named by SCORECARD_DEPLOY_FIGURES."""
+    reused = os.environ.get("SCORECARD_DEPLOY_FIGURES")
+    if reused and Path(reused).is_file():
+        figures = json.loads(Path(reused).read_text())
+        return {**figures, "exit_code": 0, "source": reused}
+    return step(
+        "deploy",
+        [PYTHON, "-m", "pytest", "-m", "deploy", "tests/deploy", "-q", "-p", "no:cacheprovider"],
+        env={"OUTCOMES_TESTING": "1", "DEPLOY_FIGURES": str(OUT / "deploy.json")},
+        timeout=600,
+    )
+
+
+def _slow_clients_met(deploy: dict) -> bool:
+    """Everyone else answered within a second while every slow client hung, nginx cut them all
+    off, and bare gunicorn answered nobody meanwhile (the problem the proxy solves)."""
+    slow = deploy.get("slow_clients") or {}
+    return (
+        deploy.get("exit_code") == 0
+        and slow.get("answered_behind_nginx") == slow.get("other_requests_behind_nginx", -1)
+        and slow.get("slowest_answer_behind_nginx_ms", 1e9) < 1000
+        and slow.get("slow_clients_still_hanging_meanwhile") == slow.get("slow_clients", -1)
+        and slow.get("slow_clients_cut_off_by_nginx") == slow.get("slow_clients", -1)
+        and slow.get("bare_gunicorn_answered_within_2s") == 0
+    )
+
+
+def _rate_limit_met(figures: dict | None) -> bool:
+    return bool(figures) and figures["workers"] == 2 and figures["let_through"] <= figures["limit"]
 
 
 def _pick(figures: dict, *names: str) -> dict:

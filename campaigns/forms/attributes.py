@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.catalogue import AttributeDefinition, AttributeProperty
 from campaigns.models import AttributeConfig, Skill
 from campaigns.services.attributes import DISPLAY_NAME_MAX
+from outcomes_site.names import NameField
 
 DRAFT_ACTIONS = ("add", "remove", "up", "down")
 
@@ -59,7 +60,7 @@ class AttributeConfigForm(forms.Form):
         self.fields["skills"].choices = [(str(skill.pk), skill.name) for skill in skills]
         self.fields["added"].choices = [(p.key, p.key) for p in definition.properties]
         for prop in definition.properties:
-            self.fields[f"display_name_{prop.key}"] = forms.CharField(
+            self.fields[f"display_name_{prop.key}"] = NameField(
                 label=_("Display name"),
                 required=False,
                 max_length=DISPLAY_NAME_MAX,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.catalogue import ServiceStatus
 from campaigns.models import Campaign, Goal, GoalType
 from campaigns.money import currency_choices, parse_money
+from outcomes_site.names import NameField
 
 STATUS_BOX_ROWS = 3
 
@@ -22,12 +23,13 @@ class GoalForm(forms.ModelForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    sell_more_than = forms.CharField(label=_("Amount"), required=False, max_length=20)
+    sell_more_than = forms.CharField(label=_("Amount"), required=False, max_length=20, strip=False)
     sell_currency = forms.ChoiceField(label=_("Currency"), required=False)
 
     class Meta:
         model = Goal
         fields = ["name", "goal_type"]
+        field_classes = {"name": NameField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +70,7 @@ class GoalForm(forms.ModelForm):
 
 
 class StatusBoxForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    topic = NameField(label=_("Topic"), max_length=200, required=False)
     status = forms.TypedChoiceField(
         label=_("Status"),
         choices=[("", "—"), *ServiceStatus.choices],
@@ -140,6 +142,7 @@ class CampaignForm(DefaultFlagMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "status", "skill", "goal"]
+        field_classes = {"name": NameField}
         help_texts = {"skill": _("Conversations of this skill are credited to this campaign.")}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import AgentGroup, Skill, User
 from campaigns.roles import ROLE_LABELS
+from outcomes_site.names import NameField
 
 
 class RoleChoiceField(forms.ModelMultipleChoiceField):
@@ -38,6 +39,7 @@ class UserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "agent_group", "is_active"]
+        field_classes = {"username": NameField, "first_name": NameField, "last_name": NameField}
         labels = {"is_active": _("Active (may sign in)")}
 
     def __init__(self, *args, **kwargs):
@@ -60,6 +62,7 @@ class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
         fields = ["name", "survey_timeout_minutes"]
+        field_classes = {"name": NameField}
 
 
 class GroupForm(forms.ModelForm):
@@ -81,6 +84,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = AgentGroup
         fields = ["name"]
+        field_classes = {"name": NameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

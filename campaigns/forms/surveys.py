@@ -7,13 +7,15 @@ from campaigns.forms.account import WindowMinutesField
 from campaigns.forms.goals import DefaultFlagMixin
 from campaigns.models import CHOICE_KINDS, AgentSurvey, QuestionKind, Skill, SurveyQuestion
 from campaigns.services.surveys import predefined_options
+from outcomes_site.names import NameField, strip_bidi_controls
 
 OPTIONS_MAX = 50
 
 
 def lines(text: str) -> list[str]:
-    """Non-empty, stripped lines of a textarea."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """Non-empty, stripped lines of a textarea (option labels, cleaned as names are)."""
+    cleaned = (strip_bidi_controls(line).strip() for line in (text or "").splitlines())
+    return [line for line in cleaned if line]
 
 
 class SkillsField(forms.ModelMultipleChoiceField):
@@ -44,6 +46,7 @@ class SurveyForm(DefaultFlagMixin, forms.ModelForm):
     class Meta:
         model = AgentSurvey
         fields = ["name", "description", "timeout_minutes", "is_active"]
+        field_classes = {"name": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, owners: dict[int, tuple[int, str]], **kwargs) -> None:
@@ -89,6 +92,7 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = SurveyQuestion
         fields = ["predefined", "text", "kind", "required", "max_chars"]
+        field_classes = {"text": NameField}
         labels = {"required": _("Required")}
         help_texts = {
             "predefined": _("Predefined questions use the brand's option lists."),

@@ -5,6 +5,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import AccountSettings, GoalType
+from reporting.filters import Breakdown
 from reporting.selectors.completeness import CompletenessSet, completeness_conversations
 from reporting.selectors.context import ReportContext
 from reporting.selectors.obligations import SurveyPlan, agent_filters_q, campaign_q
@@ -19,13 +20,24 @@ class Family:
     SURVEY = "survey"
 
 
-def handled_conversations(context: ReportContext, *, interactions: bool = False) -> QuerySet:
+def _handling_segments(context: ReportContext) -> QuerySet[Segment]:
+    """Segments of agents matching the scope, agent, group and skill filters."""
+    segments = Segment.objects.filter(agent_filters_q(context))
+    if context.filters.skill_id is not None:
+        segments = segments.filter(skill=context.filters.skill_id or None)
+    return segments
+
+
+def handled_conversations(
+    context: ReportContext, *, interactions: bool = False, unattributed: bool = False
+) -> QuerySet:
     """Conversations started in the period with a segment of an agent matching the filters
-    (the same set the goal tracker's "Conversations handled" counts)."""
+    (the same set the goal tracker's "Conversations handled" counts). ``unattributed``: those
+    handled by no agent, which the goal tracker's Unattributed row counts: none."""
     f = context.filters
-    segment = Segment.objects.filter(agent_filters_q(context), conversation=OuterRef("pk"))
-    if f.skill_id is not None:
-        segment = segment.filter(skill=f.skill_id or None)
+    if unattributed:
+        return Conversation.objects.none()
+    segment = _handling_segments(context).filter(conversation=OuterRef("pk"))
     filters = f
     if interactions:
         if f.goal_type not in ("", GoalType.INTERACT):
@@ -40,13 +52,19 @@ def handled_conversations(context: ReportContext, *, interactions: bool = False)
 
 
 def conversation_set(
-    context: ReportContext, family: str, which: str, *, survey_id: int | None = None
+    context: ReportContext,
+    family: str,
+    which: str,
+    *,
+    survey_id: int | None = None,
+    unattributed: bool = False,
 ) -> QuerySet[Conversation] | None:
-    """The conversations of one number, or None for an unknown one."""
+    """The conversations of one number, or None for an unknown one. ``unattributed``: the
+    goal tracker's Unattributed row (handled and interactions only)."""
     if family == Family.HANDLED:
-        return handled_conversations(context)
+        return handled_conversations(context, unattributed=unattributed)
     if family == Family.INTERACTIONS:
-        return handled_conversations(context, interactions=True)
+        return handled_conversations(context, interactions=True, unattributed=unattributed)
     if family == Family.COMPLETENESS and which in CompletenessSet.ALL:
         return completeness_conversations(context, which, AccountSettings.load())
     if family == Family.SURVEY and which in SurveySet.ALL:
@@ -59,3 +77,12 @@ def conversation_page(queryset: QuerySet[Conversation], page: int, per_page: int
         "-started_at", "-pk"
     )
     return Paginator(ordered, per_page).get_page(page)
+
+
+def handled_sum_of_rows(context: ReportContext, conversations: QuerySet, by: str = "") -> int:
+    """The goal tracker's "Sum of rows" for a set of handled conversations: each conversation
+    once per agent (and per skill, broken down ``by`` skill) who handled it within the
+    filters, where the list shows it once."""
+    keys = ["agent_id", "conversation_id"] + (["skill_id"] if by == Breakdown.SKILL else [])
+    segments = _handling_segments(context).filter(conversation__in=conversations)
+    return segments.values(*keys).distinct().count()

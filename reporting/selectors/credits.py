@@ -1,15 +1,24 @@
 """The reports' reads of credit: the ``credits`` and ``handled`` relations of a report's period.
 
 The rows are written by ``workspace.services.credit`` (the one statement of the attribution
-rules) when the data changes; a report only selects the period's rows and aggregates them in the
-database, with the filters and the reader's scope applied here and nowhere else
-(``credit_filters_sql`` for SQL, ``credit_queryset``/``handled_queryset`` for the ORM).
+rules) when the data changes, with their day sums (``CreditDay``, ``HandledDay``); a report only
+selects its period and aggregates in the database, with the filters and the reader's scope
+applied here and nowhere else (``credit_filters_sql`` for SQL, ``credit_queryset`` and
+``handled_queryset`` for the ORM).
 
-``credits`` columns: event_id, agent_id (NULL: unattributed), conversation_id, credited_at (start
-of the credited conversation, or the event time when unattributed), skill_id, campaign_id, goal_id,
-goal_type, session ('in', 'cross', 'none'), weight (share of the count), amount_share (share of the
-value), amount, currency, attribute_type, source, status, reached (1 when the event meets the
-goal), policy_id (the attribution policy; NULL: the defaults).
+A period of whole days in the account's report time zone (every report unless its filter names
+another zone) reads the day sums: a month of a million conversations is a few hundred thousand
+rows instead of millions. Another zone reads the rows themselves. Either way the relation has the
+same columns, so every aggregate is written once:
+
+``credits``: agent_id (NULL: unattributed), skill_id, campaign_id, goal_id, goal_type,
+attribute_type, currency, status, session ('in', 'cross', 'none'), reached (1: the event meets
+the goal), agent_reported, shared (1: the event has several credit rows), weight (share of the
+count), amount_share (share of the value), n (rows). Read ``rows=True`` (event lists), it also has
+event_id, conversation_id, credited_at, amount, source and policy_id.
+
+``handled``: agent_id, skill_id, campaign_id, goal_id, goal_type, shared (1: the conversation has
+several rows), n; read ``rows=True``, also conversation_id and started_at.
 """
 
 from collections.abc import Iterator
@@ -22,8 +31,17 @@ from django.db.models import Q, QuerySet
 from campaigns.models import Campaign, Goal, User
 from outcomes_site.db_router import reporting_alias
 from reporting.filters import NONE, ReportFilters, Scope, Source
-from workspace.models import AGENT_SOURCES, Conversation, Credit, EngagementAttributeEvent, Handled
-from workspace.services.credit import CREDIT_COLUMNS, CREDITS, HANDLED, Params
+from workspace.models import Conversation, Credit, EngagementAttributeEvent, Handled
+from workspace.services.credit import (
+    CREDIT_COLUMNS,
+    CREDIT_DAYS,
+    CREDITS,
+    HANDLED,
+    HANDLED_COLUMNS,
+    HANDLED_DAYS,
+    Params,
+    day_sql,
+)
 
 EVENTS = EngagementAttributeEvent._meta.db_table
 CONVERSATIONS = Conversation._meta.db_table
@@ -31,39 +49,69 @@ CAMPAIGNS = Campaign._meta.db_table
 GOALS = Goal._meta.db_table
 USERS = User._meta.db_table
 MANAGERS = User.managed_groups.through._meta.db_table
-AGENT_SOURCES_SQL = ", ".join(f"'{source}'" for source in AGENT_SOURCES)
+# The day sums' "none" (0, '' and -1) back to NULL, so filters read both relations alike.
+DAY_KEYS = """NULLIF(agent_id, 0) AS agent_id, NULLIF(skill_id, 0) AS skill_id,
+    NULLIF(campaign_id, 0) AS campaign_id, NULLIF(goal_id, 0) AS goal_id,
+    NULLIF(goal_type, '') AS goal_type"""
 
 
 @dataclass
 class CreditQuery:
-    """The ``WITH credits AS (...)`` prefix and its parameters; callers append a SELECT."""
+    """A ``WITH`` prefix naming the relations a report reads, and its parameters; callers
+    append a SELECT."""
 
     sql: str
     params: Params = field(default_factory=Params)
 
 
-def credits_cte(filters: ReportFilters) -> CreditQuery:
-    """The ``credits`` relation: the credit rows dated in the filters' period."""
+def reads_day_sums(context) -> bool:
+    """Whether the report's days are the account's (the day sums' zone)."""
+    return context.filters.tz_key == context.account_tz_key
+
+
+def credits_relation(context, p: Params, *, rows: bool = False, shared: bool = False) -> str:
+    """``credits AS (...)`` for the report's period (see module), with each row's ``day`` in the
+    report's zone; ``shared``: ``shared AS (...)``, the rows of events credited more than once,
+    always read from the rows."""
+    f = context.filters
+    if rows or shared or not reads_day_sums(context):
+        only_shared = "AND shared = 1" if shared else ""
+        day = day_sql("credited_at", f.tz_key)
+        # bandit: SQL text built from constants; every value is a bound parameter.
+        return f"""{"shared" if shared else "credits"} AS (
+    SELECT {CREDIT_COLUMNS}, 1 AS n, {day} AS day FROM {CREDITS}
+    WHERE credited_at >= {p(f.start_at)} AND credited_at < {p(f.end_at)} {only_shared}
+)"""  # noqa: S608 (values are parameters)  # nosec B608
+    # bandit: SQL text built from constants; every value is a bound parameter.
+    return f"""credits AS (
+    SELECT day, {DAY_KEYS}, attribute_type, currency, NULLIF(status, -1) AS status, session,
+        reached, agent_reported, shared, weight, amount_share, n
+    FROM {CREDIT_DAYS} WHERE day >= {p(f.start)} AND day <= {p(f.end)} AND n <> 0
+)"""  # noqa: S608 (values are parameters)  # nosec B608
+
+
+def handled_relation(context, p: Params, *, rows: bool = False, shared: bool = False) -> str:
+    """``handled AS (...)``: conversations started in the period and who handled them;
+    ``shared``: ``shared AS (...)``, the rows of conversations with several."""
+    f = context.filters
+    if rows or shared or not reads_day_sums(context):
+        only_shared = "AND shared = 1" if shared else ""
+        # bandit: SQL text built from constants; every value is a bound parameter.
+        return f"""{"shared" if shared else "handled"} AS (
+    SELECT {HANDLED_COLUMNS}, 1 AS n FROM {HANDLED}
+    WHERE started_at >= {p(f.start_at)} AND started_at < {p(f.end_at)} {only_shared}
+)"""  # noqa: S608 (values are parameters)  # nosec B608
+    # bandit: SQL text built from constants; every value is a bound parameter.
+    return f"""handled AS (
+    SELECT {DAY_KEYS}, shared, n FROM {HANDLED_DAYS}
+    WHERE day >= {p(f.start)} AND day <= {p(f.end)} AND n <> 0
+)"""  # noqa: S608 (values are parameters)  # nosec B608
+
+
+def credits_cte(context, *, rows: bool = False) -> CreditQuery:
+    """``WITH credits AS (...)`` for the report's period (see module)."""
     p = Params()
-    # bandit: SQL text built from constants; every value is a bound parameter.
-    sql = f"""WITH credits AS (
-    SELECT {CREDIT_COLUMNS} FROM {CREDITS}
-    WHERE credited_at >= {p(filters.start_at)} AND credited_at < {p(filters.end_at)}
-)
-"""  # noqa: S608 (values are parameters)  # nosec B608
-    return CreditQuery(sql=sql, params=p)
-
-
-def handled_cte(filters: ReportFilters, p: Params) -> str:
-    """The ``handled`` relation: one row per (agent, conversation, skill) of conversations
-    started in the filters' period."""
-    # bandit: SQL text built from constants; every value is a bound parameter.
-    return f"""WITH handled AS (
-    SELECT agent_id, conversation_id, skill_id, started_at, campaign_id, goal_id, goal_type
-    FROM {HANDLED}
-    WHERE started_at >= {p(filters.start_at)} AND started_at < {p(filters.end_at)}
-)
-"""  # noqa: S608 (values are parameters)  # nosec B608
+    return CreditQuery(sql=f"WITH {credits_relation(context, p, rows=rows)}\n", params=p)
 
 
 def credit_filters_sql(
@@ -76,9 +124,9 @@ def credit_filters_sql(
     agent = f"{alias}.agent_id"
     # The source is an event's: conversations handled have none.
     if filters.source == Source.AGENT and not handled:
-        conditions.append(f"{alias}.source IN ({AGENT_SOURCES_SQL})")
+        conditions.append(f"{alias}.agent_reported = 1")
     elif filters.source == Source.CUSTOMER and not handled:
-        conditions.append(f"{alias}.source NOT IN ({AGENT_SOURCES_SQL})")
+        conditions.append(f"{alias}.agent_reported = 0")
     if scope.kind == Scope.TEAM:
         # bandit: SQL text built from constants and fragments; every value is a bound parameter.
         managed = (
@@ -143,9 +191,9 @@ def credit_queryset(context) -> QuerySet[Credit]:
         _scope_q(f, context.scope), credited_at__gte=f.start_at, credited_at__lt=f.end_at
     )
     if f.source == Source.AGENT:
-        rows = rows.filter(source__in=AGENT_SOURCES)
+        rows = rows.filter(agent_reported=1)
     elif f.source == Source.CUSTOMER:
-        rows = rows.exclude(source__in=AGENT_SOURCES)
+        rows = rows.filter(agent_reported=0)
     return rows
 
 

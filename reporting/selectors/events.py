@@ -24,6 +24,7 @@ from reporting.selectors.credits import (
     Params,
     credit_filters_sql,
     credits_cte,
+    credits_relation,
     fetch_dicts,
 )
 from reporting.selectors.numbers import as_count, as_money
@@ -142,7 +143,7 @@ def _drill_conditions(drill: Drill, p: Params) -> list[str]:
 
 
 def _rows_sql(context: ReportContext, drill: Drill) -> tuple[str, Params, str]:
-    query = credits_cte(context.filters)
+    query = credits_cte(context, rows=True)
     p = query.params
     where = [credit_filters_sql(context.filters, context.scope, p), *_drill_conditions(drill, p)]
     return query.sql, p, " AND ".join(where)
@@ -226,12 +227,26 @@ def event_row(item: dict) -> EventRow:
 
 @dataclass
 class EventPage:
+    """One page of credit rows and the totals of all of them: ``count`` rows, their credited
+    count (``weight``) and value (``money``, sums of shares), and each event once (``events``,
+    ``money_once``: the de-duplicated totals; ``None`` when the caller did not ask for them)."""
+
     rows: list[EventRow]
     count: int
     weight: Decimal
     money: list[tuple[str, Decimal]]
     page: int
     pages: int
+    events: int | None = None
+    money_once: list[tuple[str, Decimal]] | None = None
+
+    @property
+    def once_differs(self) -> bool:
+        """True when counting each event once gives other totals than the sum of the rows
+        (an event shared by agents under "all", or only part of it in the selection)."""
+        if self.events is None:
+            return False
+        return self.events != self.weight or self.money_once != self.money
 
 
 def event_page(
@@ -250,28 +265,61 @@ def event_page(
     sql, p = _event_select(context, drill)
     sql += f" LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)}"
     rows = [event_row(item) for item in fetch_dicts(sql, p)]
-    return EventPage(rows, totals["count"], totals["weight"], totals["money"], page, pages)
+    return EventPage(
+        rows,
+        totals["count"],
+        totals["weight"],
+        totals["money"],
+        page,
+        pages,
+        events=totals.get("events"),
+        money_once=totals.get("money_once"),
+    )
 
 
 def event_totals(context: ReportContext, drill: Drill) -> dict:
-    """How many credit rows, their credited count and their value per currency."""
-    items = _event_totals_events(context, drill)
-    count, weight, money = 0, Decimal(0), {}
-    for item in items:
-        count += item["n"]
+    """How many credit rows, their credited count and their value per currency (sums of
+    shares), and each event once: how many events and their whole value per currency."""
+    count, weight, events, money, once = 0, Decimal(0), 0, {}, {}
+    for item in _event_totals_events(context, drill):
+        count += int(item["n"])  # PostgreSQL sums counts as numeric
         weight += as_count(item["weight"])
-        if item["currency"] and item["amount"] is not None:
-            amount = as_money(item["amount"], item["currency"])
-            money[item["currency"]] = money.get(item["currency"], Decimal(0)) + amount
-    return {"count": count, "weight": weight, "money": sorted(money.items())}
+        events += int(item["events"])
+        currency = item["currency"]
+        if currency and item["amount"] is not None:
+            money[currency] = money.get(currency, Decimal(0)) + as_money(item["amount"], currency)
+        if currency and item["amount_once"] is not None:
+            once[currency] = once.get(currency, Decimal(0)) + as_money(
+                item["amount_once"], currency
+            )
+    return {
+        "count": count,
+        "weight": weight,
+        "money": sorted(money.items()),
+        "events": events,
+        "money_once": sorted(once.items()),
+    }
 
 
 def _event_totals_events(context: ReportContext, drill: Drill) -> list[dict]:
-    head, p, where = _rows_sql(context, drill)
+    """Per currency: rows, credited count, value of the shares, and each event once. Events
+    credited once are their rows (the day sums, for whole days); those credited to several
+    agents are grouped by event first, so that each counts once with its whole value."""
+    p = Params()
+    where = " AND ".join(
+        [credit_filters_sql(context.filters, context.scope, p), *_drill_conditions(drill, p)]
+    )
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""{head}
-SELECT cr.currency, COUNT(*) AS n, SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount
-FROM credits cr WHERE {where} GROUP BY cr.currency"""  # noqa: S608 (values are parameters)  # nosec B608
+    sql = f"""WITH {credits_relation(context, p)}, {credits_relation(context, p, shared=True)}
+SELECT cr.currency, SUM(cr.n) AS n, SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount,
+    SUM(cr.n) AS events, SUM(cr.amount_share) AS amount_once
+FROM credits cr WHERE {where} AND cr.shared = 0 GROUP BY cr.currency
+UNION ALL
+SELECT x.currency, SUM(x.n), SUM(x.weight), SUM(x.share), COUNT(*), SUM(x.amount)
+FROM (SELECT cr.event_id, MAX(cr.currency) AS currency, COUNT(*) AS n, SUM(cr.weight) AS weight,
+        SUM(cr.amount_share) AS share, MAX(cr.amount) AS amount
+      FROM shared cr WHERE {where} GROUP BY cr.event_id) x
+GROUP BY x.currency"""  # noqa: S608 (values are parameters)  # nosec B608
     return fetch_dicts(sql, p)
 
 

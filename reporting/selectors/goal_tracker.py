@@ -13,8 +13,9 @@ from reporting.selectors.credits import (
     Params,
     credit_filters_sql,
     credits_cte,
+    credits_relation,
     fetch_dicts,
-    handled_cte,
+    handled_relation,
 )
 from reporting.selectors.numbers import as_count, as_money
 
@@ -133,50 +134,70 @@ class GoalTracker:
 
 
 def _credit_aggregate(context: ReportContext, group_by: list[str]) -> list[dict]:
-    """Credit rows grouped by ``group_by`` and what the measures tell apart."""
-    query = credits_cte(context.filters)
+    """Credit grouped by ``group_by`` and what the measures tell apart."""
+    query = credits_cte(context)
     where = credit_filters_sql(context.filters, context.scope, query.params)
     keys = ", ".join(group_by)
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
     sql = f"""{query.sql}
 SELECT {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached,
-    SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount, COUNT(*) AS n
+    SUM(cr.weight) AS weight, SUM(cr.amount_share) AS amount, SUM(cr.n) AS n
 FROM credits cr WHERE {where}
 GROUP BY {keys}, cr.attribute_type, cr.currency, cr.status, cr.session, cr.reached"""  # noqa: S608 (values are parameters)  # nosec B608
     return fetch_dicts(sql, query.params)
 
 
+MEASURED = "attribute_type, currency, status, session, reached"
+
+
 def _distinct_aggregate(context: ReportContext) -> list[dict]:
     """Each event once, whoever shares its credit: the total beside the per-agent sum. An event
-    counts as reached, in-session or cross-session when one of its shares in the selection is."""
-    query = credits_cte(context.filters)
-    where = credit_filters_sql(context.filters, context.scope, query.params)
+    credited once is its row; one credited to several agents counts once (reached, in-session or
+    cross-session when one of its shares in the selection is), read from its rows."""
+    p = Params()
+    where = credit_filters_sql(context.filters, context.scope, p)
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""{query.sql}
-SELECT x.attribute_type, x.currency, x.status, x.session, x.reached, COUNT(*) AS weight,
-    SUM(x.amount) AS amount
+    sql = f"""WITH {credits_relation(context, p)}, {credits_relation(context, p, shared=True)}
+SELECT {MEASURED}, SUM(cr.n) AS weight, SUM(cr.amount_share) AS amount
+FROM credits cr WHERE {where} AND cr.shared = 0 GROUP BY {MEASURED}
+UNION ALL
+SELECT {MEASURED}, COUNT(*), SUM(amount)
 FROM (SELECT cr.event_id, MAX(cr.attribute_type) AS attribute_type, MAX(cr.currency) AS currency,
         MAX(cr.status) AS status, MAX(cr.session) AS session, MAX(cr.reached) AS reached,
         MAX(cr.amount) AS amount
-      FROM credits cr WHERE {where} GROUP BY cr.event_id) x
-GROUP BY x.attribute_type, x.currency, x.status, x.session, x.reached"""  # noqa: S608 (values are parameters)  # nosec B608
-    return fetch_dicts(sql, query.params)
+      FROM shared cr WHERE {where} GROUP BY cr.event_id) x
+GROUP BY {MEASURED}"""  # noqa: S608 (values are parameters)  # nosec B608
+    return fetch_dicts(sql, p)
 
 
 def _handled_aggregate(context: ReportContext, group_by: list[str] | None) -> list[dict]:
     """Conversations handled (and of them, those of an interaction goal) per ``group_by``;
-    with ``None``, each conversation once in the whole selection (the headline total)."""
+    with ``None``, each conversation once in the whole selection (the headline total). A
+    conversation with one row counts by its row; one with several, distinctly from its rows."""
     p = Params()
-    head = handled_cte(context.filters, p)
     where = credit_filters_sql(context.filters, context.scope, p, handled=True)
     keys = ", ".join(group_by or [])
+    select = keys + ", " if keys else ""
+    group = f"GROUP BY {keys}" if keys else ""
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""{head}
-SELECT {keys + "," if keys else ""} COUNT(DISTINCT cr.conversation_id) AS handled,
+    sql = f"""WITH {handled_relation(context, p)}, {handled_relation(context, p, shared=True)}
+SELECT {select}SUM(cr.n) AS handled,
+    SUM(CASE WHEN cr.goal_type = 'interact' THEN cr.n ELSE 0 END) AS interactions
+FROM handled cr WHERE {where} AND cr.shared = 0 {group}
+UNION ALL
+SELECT {select}COUNT(DISTINCT cr.conversation_id),
     COUNT(DISTINCT CASE WHEN cr.goal_type = 'interact' THEN cr.conversation_id END)
-        AS interactions
-FROM handled cr WHERE {where} {"GROUP BY " + keys if keys else ""}"""  # noqa: S608 (values are parameters)  # nosec B608
-    return fetch_dicts(sql, p)
+FROM shared cr WHERE {where} {group}"""  # noqa: S608 (values are parameters)  # nosec B608
+    merged: dict[tuple, dict] = {}
+    names = [key.split(".")[-1] for key in group_by or []]
+    for item in fetch_dicts(sql, p):
+        key = tuple(item[name] for name in names)
+        row = merged.setdefault(
+            key, {**{n: item[n] for n in names}, "handled": 0, "interactions": 0}
+        )
+        row["handled"] += item["handled"] or 0
+        row["interactions"] += item["interactions"] or 0
+    return list(merged.values())
 
 
 def goal_tracker_rows(context: ReportContext) -> GoalTracker:

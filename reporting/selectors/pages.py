@@ -1,16 +1,20 @@
 """Everything one report page shows, gathered in a constant number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reporting.charts import bar_chart
+from reporting.charts import ColumnChart, bar_chart, column_chart
 from reporting.filters import NONE_PARAM, Breakdown
+from reporting.selectors.comparison import headlines_with_change
 from reporting.selectors.context import ReportContext
 from reporting.selectors.events import Drill, Measure, event_page
 from reporting.selectors.goal_tracker import GoalTracker, conversions_by_skill, goal_tracker_rows
 from reporting.selectors.targets import attainment_for, targets_for_filters
+from reporting.selectors.trend import conversion_trend, trend_unit
+from reporting.sorting import sort_tracker
 
 SUB_PARAM = {Breakdown.SKILL: "skill", Breakdown.CAMPAIGN: "campaign", Breakdown.GOAL: "goal"}
 
@@ -37,11 +41,95 @@ def _agent_chart(tracker: GoalTracker):
     return bar_chart([(label, v[0], v[1]) for label, v in per_agent.items()])
 
 
-def goal_tracker_page(context: ReportContext, *, page: int = 1) -> dict:
+@dataclass(frozen=True)
+class ManagerView:
+    """What a manager's goal tracker shows beyond an agent's own summary, as the URL asks:
+    ``sort`` (a column, ``-`` first for descending) and ``trend`` (``day`` or ``week``)."""
+
+    sort: str = ""
+    trend: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "ManagerView":
+        return cls(sort=query.get("sort", ""), trend=query.get("trend", ""))
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One trend chart: conversions, or revenue in one currency."""
+
+    key: str
+    title: str
+    currency: str
+    chart: ColumnChart
+
+    @property
+    def dom_id(self) -> str:
+        return f"trend-{self.key}" + (f"-{self.currency.lower()}" if self.currency else "")
+
+
+def trend_section(context: ReportContext, requested: str) -> dict:
+    """The trend charts by day or week (one query) and a message for an unknown step."""
+    unit, error = trend_unit(context.filters, requested)
+    trend = conversion_trend(context, unit)
+    series = [
+        TrendSeries(
+            "conversions",
+            _("Conversions"),
+            "",
+            column_chart([(b, b.conversions) for b in trend.buckets], whole=True),
+        )
+    ]
+    for currency in trend.currencies:
+        values = trend.revenue_series(currency)
+        series.append(
+            TrendSeries(
+                "revenue",
+                _("Revenue (%(currency)s)") % {"currency": currency},
+                currency,
+                column_chart(list(zip(trend.buckets, values, strict=True)), value_room=80),
+            )
+        )
+    return {
+        "trend": trend,
+        "trend_series": series,
+        "trend_param": unit if requested.strip().lower() == unit else "",
+        "notices": [error] if error else [],
+    }
+
+
+def _manager_extras(context: ReportContext, tracker: GoalTracker, view: ManagerView) -> dict:
+    """Sorting, the trend and the change of each headline number against the previous period
+    (one trend query and one more ``goal_tracker_rows``)."""
+    sorting = sort_tracker(tracker, view.sort)
+    extras = {**trend_section(context, view.trend), **headlines_with_change(context, tracker)}
+    extras["sorting"] = sorting
+    extras["notices"] = [*([sorting.error] if sorting.error else []), *extras["notices"]]
+    # Carried by the filter form, the sort links and the pagination, so nothing asked is lost.
+    extras["keep"] = {"sort": sorting.param, "trend": extras["trend_param"]}
+    return extras
+
+
+def overview_page(context: ReportContext, view: ManagerView) -> dict:
+    """The reports overview's numbers: headline totals with their change, and the trend."""
+    tracker = goal_tracker_rows(context)
+    return {
+        "tracker": tracker,
+        **trend_section(context, view.trend),
+        **headlines_with_change(context, tracker),
+        "policies": context.policies_used(),
+    }
+
+
+def goal_tracker_page(
+    context: ReportContext, *, page: int = 1, manager: ManagerView | None = None
+) -> dict:
     """The goal tracker: table, charts, targets of the period's last month, and one page of the
-    goal reached events (about a dozen queries, however many events there are)."""
+    goal reached events (about a dozen queries, however many events there are). For managers
+    (``manager``) also sorting, the trend and the comparison with the previous period."""
     tracker = goal_tracker_rows(context)
     _row_drills(tracker)
+    extras = _manager_extras(context, tracker, manager) if manager is not None else {}
     skills = conversions_by_skill(tracker)
     skill_chart = bar_chart(
         [(item["label"] or _("No skill"), item["in"], item["cross"]) for item in skills]
@@ -60,4 +148,5 @@ def goal_tracker_page(context: ReportContext, *, page: int = 1) -> dict:
         "attainment": attainment_for(context, month, targets_for_filters(context, month)),
         "target_month": month,
         "policies": context.policies_used(),
+        **extras,
     }

@@ -4,8 +4,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from reporting.filters import Breakdown
 from reporting.forms import DrillForm
-from reporting.selectors.conversations import conversation_page, conversation_set
+from reporting.selectors.conversations import (
+    Family,
+    conversation_page,
+    conversation_set,
+    handled_sum_of_rows,
+)
 from reporting.selectors.duplicates import duplicate_groups
 from reporting.selectors.events import event_page
 from reporting.views.common import (
@@ -16,6 +22,8 @@ from reporting.views.common import (
     render_report,
     reports_required,
 )
+
+HANDLED_FAMILIES = (Family.HANDLED, Family.INTERACTIONS)
 
 
 @require_GET
@@ -41,15 +49,25 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     family, which = request.GET.get("family", ""), request.GET.get("set", "")
     survey = request.GET.get("survey", "")
     survey_id = int(survey) if survey.isdigit() else None
-    queryset = conversation_set(context, family, which, survey_id=survey_id)
+    drill_form = DrillForm(request.GET)
+    unattributed = drill_form.drill().unattributed
+    queryset = conversation_set(
+        context, family, which, survey_id=survey_id, unattributed=unattributed
+    )
     if queryset is None:
         raise Http404
-    page = conversation_page(queryset, DrillForm(request.GET).page_number())
+    page = conversation_page(queryset, drill_form.page_number())
+    # The tracker's breakdown decides what its "Sum of rows" adds (agent, or agent and skill).
+    by = request.GET.get("by", "") if family in HANDLED_FAMILIES else ""
+    by = by if by in dict(Breakdown.CHOICES) else ""
+    handlings = handled_sum_of_rows(context, queryset, by) if family in HANDLED_FAMILIES else None
     extra = {"family": family, "set": which or None, "survey": survey_id}
+    extra |= {"unattributed": 1 if unattributed else None, "by": by or None}
     return render_report(
         request,
         "reporting/conversation_list.html",
-        {"form": form, "filters": context.filters, "page_obj": page, "extra": extra},
+        {"form": form, "filters": context.filters, "page_obj": page, "extra": extra}
+        | {"handlings": handlings},
     )
 
 

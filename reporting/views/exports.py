@@ -1,4 +1,6 @@
-"""CSV exports: streamed at once up to 50,000 rows, built in the background above that."""
+"""Exports: event and conversation rows as CSV (streamed up to 50,000 rows, built in the
+background above that), and the goal tracker's table as CSV or Excel. Invalid filters answer
+400 naming the parameter; an export never falls back to the defaults or the whole scope."""
 
 from django.http import (
     FileResponse,
@@ -10,9 +12,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from reporting.forms import report_context
 from reporting.models import ReportExport
 from reporting.services.exports import (
     STREAM_LIMIT,
@@ -20,26 +24,37 @@ from reporting.services.exports import (
     csv_stream,
     export_file_name,
     export_path,
+    export_problems,
     export_rows,
     export_start,
 )
-from reporting.views.common import context_for, reports_required
+from reporting.services.spreadsheets import (
+    goal_tracker_sheet,
+    sheet_csv_bytes,
+    sheet_file_name,
+    sheet_xlsx_bytes,
+)
+from reporting.views.common import context_for, invalid_filters_response, reports_required
 
-DATASETS = (Dataset.EVENTS, Dataset.CONVERSATIONS)
+SHEET_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", sheet_csv_bytes),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        sheet_xlsx_bytes,
+    ),
+}
 
 
 @require_GET
 @reports_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     """Every row the screen's filters select, as CSV; too many for a request: offer a task."""
-    context, _form, _account = context_for(request)
-    dataset = request.GET.get("dataset", Dataset.EVENTS)
-    if dataset not in DATASETS:
-        raise Http404
-    try:
-        total, rows = export_rows(context, dataset, request.GET)
-    except ValueError:
-        raise Http404 from None
+    context, form, _account = context_for(request)
+    problems = export_problems(context, form, request.GET)
+    if problems:
+        return invalid_filters_response(request, problems)
+    dataset = request.GET.get("dataset") or Dataset.EVENTS
+    total, rows = export_rows(context, dataset, request.GET)
     if total > STREAM_LIMIT:
         return render(
             request,
@@ -57,15 +72,37 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 def export_create(request: HttpRequest) -> HttpResponse:
     """Start a background export of the filters posted back from the confirmation page."""
     params = QueryDict(request.POST.get("query", "")).dict()
-    if params.get("dataset", Dataset.EVENTS) not in DATASETS:
-        raise Http404
+    now = timezone.now()
+    context, form, _account = report_context(request.user, params, now=now)
+    problems = export_problems(context, form, params)
+    if problems:
+        return invalid_filters_response(request, problems)
     export = export_start(
         user=request.user,
-        dataset=params.get("dataset", Dataset.EVENTS),
+        dataset=params.get("dataset") or Dataset.EVENTS,
         params=params,
-        now=timezone.now(),
+        now=now,
     )
     return redirect("reporting:export-detail", pk=export.pk)
+
+
+@require_GET
+@reports_required
+def goal_tracker_export(request: HttpRequest) -> HttpResponse:
+    """The goal tracker's table with the page's filters: ``?format=csv`` or ``xlsx``."""
+    kind = request.GET.get("format") or "csv"
+    context, form, _account = context_for(request)
+    problems = form.problems()
+    if kind not in SHEET_FORMATS:
+        message = _("Choose csv or xlsx.")
+        problems.append(("format", _("Format"), message))
+    if problems:
+        return invalid_filters_response(request, problems)
+    content_type, write = SHEET_FORMATS[kind]
+    sheet = goal_tracker_sheet(context, sort=request.GET.get("sort", ""))
+    response = HttpResponse(write(sheet), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{sheet_file_name(sheet, kind)}"'
+    return response
 
 
 @require_GET

@@ -7,7 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from outcomes_site.db_router import reads_reports
 from reporting.forms import DrillForm
-from reporting.selectors.pages import goal_tracker_page
+from reporting.selectors.pages import ManagerView, goal_tracker_page
 from reporting.views.common import context_for, render_report, reports_required
 
 
@@ -16,12 +16,40 @@ from reporting.views.common import context_for, render_report, reports_required
 @vary_on_headers("HX-Request")
 def goal_tracker(request: HttpRequest) -> HttpResponse:
     context, form, _account = context_for(request)
-    page = goal_tracker_page(context, page=DrillForm(request.GET).page_number())
+    page = goal_tracker_page(
+        context,
+        page=DrillForm(request.GET).page_number(),
+        manager=ManagerView.from_query(request.GET),
+    )
     return render_report(
         request,
         "reporting/goal_tracker.html",
-        {"form": form, "filters": context.filters, "report": context, **page},
+        {
+            "form": form,
+            "filters": context.filters,
+            "report": context,
+            "active_filters": active_filters(form),
+            **page,
+        },
     )
+
+
+def active_filters(form) -> list[tuple[str, str]]:
+    """The filters set beyond the period, as (label, value), for the folded filter form's
+    summary: what a phone shows instead of the whole form."""
+    if not form.is_valid():
+        return []
+    shown = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in ("start", "end") or value in (None, "") or field.widget.is_hidden:
+            continue
+        if hasattr(value, "pk"):  # a model choice: named without listing the choices again
+            text = field.label_from_instance(value)
+        else:
+            text = dict(getattr(field, "choices", ())).get(value, value)
+        shown.append((str(field.label), str(text)))
+    return shown
 
 
 @require_GET

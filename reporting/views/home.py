@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from reporting.selectors.goal_tracker import goal_tracker_rows
+from reporting.selectors.pages import ManagerView, overview_page
 from reporting.selectors.team import agent_workload
 from reporting.views.common import context_for, render_report, reports_required
 
@@ -17,11 +17,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "reporting/home.html",
         {
             "filters": context.filters,
-            "tracker": goal_tracker_rows(context),
+            **overview_page(context, ManagerView.from_query(request.GET)),
             "rows": agent_workload(
                 request.user, since=context.filters.start_at, until=context.filters.end_at
             ),
             "days": 30,
-            "policies": context.policies_used(),
         },
     )

@@ -17,7 +17,7 @@ from reporting.forms import TargetForm
 from reporting.models import Target
 from reporting.selectors.targets import attainment_for
 from reporting.services.targets import may_set_target, target_delete, target_save
-from reporting.views.common import context_for, reports_required
+from reporting.views.common import context_for, render_report, reports_required
 
 SET_TARGETS = "campaigns.set_targets"
 
@@ -37,11 +37,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
     month = _month(request, context.filters.end)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return render(
+    return render_report(
         request,
         "reporting/target_list.html",
         {
-            "nav_section": "reports",
             "month": month,
             "previous": previous,
             "following": following,

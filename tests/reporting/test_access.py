@@ -103,9 +103,12 @@ def test_a_manager_cannot_filter_their_way_into_another_group(
     agent_manager_client, two_teams, other_agent
 ):
     params = {**MARCH, "agent": other_agent.pk, "dataset": "events"}
-    body = _body(agent_manager_client.get(reverse("reporting:export"), params))
+    response = agent_manager_client.get(reverse("reporting:export"), params)
+    body = response.content.decode()
+    assert response.status_code == 400  # never the defaults or the whole scope instead
+    assert "agent (Agent)" in body
     assert "ORD-BILLING" not in body
-    assert "ORD-SALES" not in body  # invalid choice: the defaults apply (the last 30 days)
+    assert "ORD-SALES" not in body
 
 
 def test_agents_see_their_own_summary_only(agent_client, two_teams, agent, other_agent):
@@ -142,8 +145,10 @@ def test_invalid_filters_show_an_error_and_fall_back_to_defaults(admin_client):
     response = admin_client.get(
         reverse("reporting:goal-tracker"), {"start": "2026-03-31", "end": "2026-03-01"}
     )
-    assert response.status_code == 200
-    assert "The start date must be on or before the end date." in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 422  # as every form with errors answers
+    assert "The end date must be on or after the start date." in body
+    assert "These filters were not applied." in body
 
 
 def test_unknown_drilldown_is_a_404(admin_client):

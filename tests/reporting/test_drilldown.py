@@ -101,7 +101,7 @@ def test_the_event_list_shows_the_numbers_total(mixed, admin_client):
 
 def test_the_tracker_totals_of_goal_reached_events_equal_their_own_query(mixed, tracker):
     _rows, result = tracker(context_for())
-    assert result.reached.as_event_totals() == event_totals(
-        context_for(), Drill(Measure.CONVERSIONS)
-    )
+    totals = event_totals(context_for(), Drill(Measure.CONVERSIONS))
+    # The tracker's own totals are the sums of rows (the list adds each event once beside them).
+    assert result.reached.as_event_totals() == {k: totals[k] for k in ("count", "weight", "money")}
     assert result.reached.rows > 0

@@ -17,7 +17,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from reporting.models import ReportSubscription
+from reporting.services.subscriptions import unsubscribe_token
 from tests.security.conftest import API_ROLES, WEB_ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +98,12 @@ def _attr(w: World, dotted: str) -> Any:
     return value
 
 
+def _admin_subscription(w: World) -> ReportSubscription:
+    return ReportSubscription.objects.create(
+        user=w.users["admin"], frequency="daily", created_at=timezone.now()
+    )
+
+
 def conv(**extra: Callable[[World], Any]) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.conversation.pk, **{k: f(w) for k, f in extra.items()}}
 
@@ -112,6 +121,10 @@ MATRIX: dict[str, Entry] = {
     # Site
     "home": Entry(get=roles(302), post=GET_ONLY),
     "health": Entry(get=roles(200, anonymous=200), post=roles(405, anonymous=405)),
+    "ready": Entry(get=roles(200, anonymous=200), post=roles(405, anonymous=405)),
+    # The test client connects from loopback, which METRICS_ALLOWED_NETWORKS admits by default;
+    # other addresses and tokens: tests/test_operations.py.
+    "metrics": Entry(get=roles(200, anonymous=200), post=roles(405, anonymous=405)),
     "login": Entry(get=roles(302, anonymous=200), post=roles(302, anonymous=200)),
     "logout": Entry(get=roles(405), post=roles(302)),
     # People (admins)
@@ -130,6 +143,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "workspace:visitor-erase": Entry(get=people(200), post=people(422)),
     "campaigns:audit-log": Entry(get=people(200), post=GET_ONLY),
+    "campaigns:system-status": Entry(get=people(200), post=GET_ONLY),
     # Campaign Builder (admins, campaign managers)
     "campaigns:builder": Entry(get=builder(200), post=GET_ONLY),
     "campaigns:campaign-create": Entry(get=builder(200), post=builder(422)),
@@ -265,6 +279,7 @@ MATRIX: dict[str, Entry] = {
         kwargs=pk("target"),
     ),
     "reporting:export": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:goal-tracker-export": Entry(get=reports(200), post=GET_ONLY),
     "reporting:export-create": Entry(get=POST_ONLY, post=reports(302)),
     # The export is the admin's own: every other reader gets 404.
     "reporting:export-detail": Entry(
@@ -276,6 +291,20 @@ MATRIX: dict[str, Entry] = {
         get=roles(403, admin=200, campaign_manager=404, agent_manager=404, other_manager=404),
         post=GET_ONLY,
         kwargs=pk("export"),
+    ),
+    # Reports by e-mail: each reader's own list; the subscription below is the admin's.
+    "reporting:subscription-list": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:subscription-create": Entry(get=reports(200), post=reports(422)),
+    "reporting:subscription-delete": Entry(
+        get=POST_ONLY,
+        post=roles(403, admin=302, campaign_manager=404, agent_manager=404, other_manager=404),
+        kwargs=lambda w: {"pk": _admin_subscription(w).pk},
+    ),
+    # The unsubscribe link needs no sign-in: the signed token is the credential.
+    "reporting:subscription-unsubscribe": Entry(
+        get=roles(200, anonymous=200),
+        post=roles(302, anonymous=302),
+        kwargs=lambda w: {"token": unsubscribe_token(_admin_subscription(w))},
     ),
     # Ingest API: connector keys, never sessions; its documentation is public.
     "api:engagement-attributes": Entry(

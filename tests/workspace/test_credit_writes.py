@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.catalogue import AttributeType
 from campaigns.models import AccountSettings, AttributionPolicy, GoalType
+from reporting.selectors.credits import reads_day_sums
 from reporting.selectors.goal_tracker import goal_tracker_rows
 from tests.factories import AgentFactory, ConversationFactory
 from tests.reporting.factories import campaign, context_for
 from tests.reporting.factories import goal as make_goal
 from tests.workspace.conftest import NOW
-from workspace.models import Credit, CreditRebuild, Handled
+from workspace.models import Credit, CreditDay, CreditRebuild, Handled, HandledDay
 from workspace.services.conversations import CloseWay, conversation_close, conversation_transfer
 from workspace.services.credit import credit_rebuild
 from workspace.services.credit_rebuild import credit_rebuild_pending, credit_rebuild_request
@@ -46,14 +47,41 @@ CREDIT_FIELDS = (
 )
 
 
-def stored() -> tuple[list, list]:
+def _rounded(value):
+    return round(Decimal(str(value)), 6) if value is not None else None
+
+
+def stored() -> tuple[list, list, list, list]:
+    """The credit and handled rows, and their day sums (kept by deltas, so compared rounded:
+    SQLite adds decimals as floats)."""
     credits = sorted(
         tuple(str(v) for v in row) for row in Credit.objects.values_list(*CREDIT_FIELDS)
     )
     handled = sorted(
-        Handled.objects.values_list("agent_id", "conversation_id", "skill_id", "goal_id")
+        Handled.objects.values_list("agent_id", "conversation_id", "skill_id", "goal_id", "shared")
     )
-    return credits, handled
+    credit_days = sorted(
+        (*key, _rounded(weight), _rounded(amount), n)
+        for *key, weight, amount, n in CreditDay.objects.exclude(n=0).values_list(
+            "day",
+            "agent_id",
+            "skill_id",
+            "attribute_type",
+            "currency",
+            "status",
+            "session",
+            "reached",
+            "agent_reported",
+            "shared",
+            "weight",
+            "amount_share",
+            "n",
+        )
+    )
+    handled_days = sorted(
+        HandledDay.objects.exclude(n=0).values_list("day", "agent_id", "skill_id", "shared", "n")
+    )
+    return credits, handled, credit_days, handled_days
 
 
 def assert_equals_rebuild() -> None:
@@ -224,16 +252,22 @@ def test_a_waiting_request_covers_later_ones_and_the_pending_run_finishes_them(d
     assert not CreditRebuild.objects.filter(finished_at__isnull=True).exists()
 
 
-def test_the_default_currency_change_asks_for_a_rebuild(db, django_capture_on_commit_callbacks):
+def test_the_default_currency_or_zone_asks_for_a_rebuild_and_nothing_else_does(
+    db, django_capture_on_commit_callbacks
+):
     account = AccountSettings.load()
     account.default_currency = "EUR"
     with django_capture_on_commit_callbacks() as callbacks:
         account.save()
     assert len(callbacks) == 1
-    account.report_time_zone = "Europe/Paris"
+    account.report_time_zone = "Europe/Paris"  # the day sums' days
     with django_capture_on_commit_callbacks() as callbacks:
         account.save()
-    assert callbacks == []  # the report zone no longer moves credit
+    assert len(callbacks) == 1
+    account.agent_outcome_window_minutes = 5
+    with django_capture_on_commit_callbacks() as callbacks:
+        account.save()
+    assert callbacks == []
 
 
 def test_a_report_read_writes_nothing(configured, agent, sales_skill):
@@ -245,3 +279,29 @@ def test_a_report_read_writes_nothing(configured, agent, sales_skill):
         goal_tracker_rows(context_for(start=NOW.date(), end=NOW.date()))
     statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
     assert set(statements) <= {"SELECT", "WITH", "SAVEPOINT", "RELEASE"}, statements
+
+
+def test_reports_read_the_same_numbers_from_day_sums_and_from_rows(configured, sales_skill):
+    """The account's own zone reads the day sums; another name for the same zone reads the
+    rows: every number must agree."""
+    agents = [AgentFactory(skills=[sales_skill]) for _ in range(2)]
+    for n in range(4):
+        talk = ConversationFactory(
+            agent=agents[n % 2], skill=sales_skill, started_at=NOW - timedelta(hours=n + 1)
+        )
+        _purchase(talk, talk.agent, f"{n}.10", f"ORD-{n % 3}")
+        _ingest(talk.visitor.external_id, f"{n}.20", f"WEB-{n}", talk.external_id)
+        if n % 2:
+            conversation_transfer(
+                conversation=talk, actor=None, at=NOW, agent=agents[(n + 1) % 2], skill=None
+            )
+    days = context_for(start=NOW.date() - timedelta(days=1), end=NOW.date())
+    rows = days.with_filters(days.filters.with_(tz_key="Etc/UTC", tz_is_default=False))
+    assert reads_day_sums(days)
+    assert not reads_day_sums(rows)
+    from_days, from_rows = goal_tracker_rows(days), goal_tracker_rows(rows)
+    assert from_days.total == from_rows.total
+    assert from_days.distinct_total == from_rows.distinct_total
+    assert [r.measures for r in from_days.rows] == [r.measures for r in from_rows.rows]
+    assert (from_days.total.handled, from_days.distinct_total.handled) == (6, 4)
+    assert from_days.distinct_total.revenue  # the fixture produced money

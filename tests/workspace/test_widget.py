@@ -138,7 +138,7 @@ def test_submitted_outcome_shows_values_time_and_reporter(
     html = page(agent_client, conversation)
     assert "$1,234.50" in html
     assert "ORD-1" in html
-    assert f"Reported by {agent.display_name}" in html
+    assert f"Reported by <bdi>{agent.display_name}</bdi>" in html
     assert "Add another transaction" in html
 
 

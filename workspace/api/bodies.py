@@ -1,57 +1,88 @@
-"""The engagement attributes request around the SDEs: ``{"visitorId", "conversationId", "time",
-"engagementAttributes": [...]}``, or a bare array of SDEs with ``visitorId`` (and optionally
-``conversationId``) in the query string."""
+"""The engagement attributes request around the SDEs, as pydantic models: ``{"visitorId",
+"conversationId", "time", "engagementAttributes": [...]}`` (other top-level fields, such as those
+of LivePerson's Monitoring API report body or App Engagement API session body, are warnings), or
+a bare array of SDEs. The visitor and conversation may come in the query string (``visitorId``
+or LivePerson's ``vid``, ``conversationId``) for either form."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import QueryDict
+from pydantic import PlainValidator, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from workspace.services.ingest import sdes_check
-from workspace.services.ingest_fields import Check, DateTime, Field, Obj, Text, json_safe
+from workspace.services.ingest_payload import json_safe
 from workspace.services.ingest_problems import InputRejected, Problem
+from workspace.services.ingest_types import REQUIRED, Model, date_time, problem, problems_of, text
 
 MAX_SDES = 100
 SDES_KEY = "engagementAttributes"
+QUERY_NAMES = {"visitorId": "visitorId", "vid": "visitorId", "conversationId": "conversationId"}
 
 
-class SdeList(Field):
-    """The array of SDEs; each SDE is checked by the ingest service against its type."""
-
-    description = "Engagement attributes (SDEs) in LivePerson's format"
-
-    def _clean(self, value, path, check):
-        if not isinstance(value, list):
-            return check.error(path, "invalid_type", "Must be an array of SDEs.")
-        if not 1 <= len(value) <= MAX_SDES:
-            return check.error(path, "length", f"Send between 1 and {MAX_SDES} SDEs.")
-        return value
-
-    def schema(self):
-        return self.described(
-            {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": MAX_SDES,
-                "items": {"$ref": "#/components/schemas/EngagementAttribute"},
-            }
-        )
+def _sde_list(value: Any) -> list[Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise problem("invalid_type", "Must be an array of SDEs.")
+    if not 1 <= len(value) <= MAX_SDES:
+        raise problem("length", f"Send between 1 and {MAX_SDES} SDEs.")
+    return value
 
 
-VISITOR_ID = Text(120, "The visitor's ID from your site or channel", min_length=1)
-CONVERSATION_ID = Text(120, "Attach to this conversation (optional)", min_length=1)
-ENVELOPE = Obj(
-    {
-        "visitorId": VISITOR_ID,
-        "conversationId": CONVERSATION_ID,
-        "time": DateTime("When the events happened (default: now)"),
-        SDES_KEY: SdeList(),
-    },
-    required=(SDES_KEY,),
-    description="Engagement attributes for one visitor",
-)
-QUERY = Obj({"visitorId": VISITOR_ID, "conversationId": CONVERSATION_ID})
+SDE_LIST_SCHEMA = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_SDES,
+    "items": {"$ref": "#/components/schemas/EngagementAttribute"},
+    "description": "Engagement attributes (SDEs) in LivePerson's format",
+}
+SdeList = Annotated[Any, PlainValidator(_sde_list), WithJsonSchema(SDE_LIST_SCHEMA)]
+VisitorId = text(120, "The visitor's ID from your site or channel", min_length=1)
+ConversationId = text(120, "Attach to this conversation (optional)", min_length=1)
+
+
+class EngagementAttributesRequest(Model):
+    """Engagement attributes for one visitor"""
+
+    visitorId: VisitorId = None
+    conversationId: ConversationId = None
+    time: date_time("When the events happened (default: now)") = None
+    engagementAttributes: Annotated[SdeList, REQUIRED]
+
+
+class QueryIds(Model):
+    visitorId: VisitorId = None
+    conversationId: ConversationId = None
+
+
+@dataclass
+class IngestEnvelope:
+    visitor_id: str | None
+    conversation_id: str | None
+    occurred_at: datetime | None
+    raw_sdes: list[Any]
+    path: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _validated(model: type[Model], values: Any, now: datetime, errors: list[Problem]):
+    try:
+        return model.model_validate(values, context={"now": now})
+    except ValidationError as exc:
+        errors.extend(problems_of(exc))
+        return None
+
+
+def _query_ids(query: QueryDict, now: datetime, errors: list[Problem]) -> QueryIds | None:
+    values = {}
+    for name, field_name in QUERY_NAMES.items():
+        if name in query:
+            values.setdefault(field_name, query[name])
+    json_safe(values, "", errors)
+    return _validated(QueryIds, values, now, errors)
 
 
 def _sde_problems(raw_sdes: Any, path: str, now: datetime) -> list[Problem]:
@@ -65,39 +96,38 @@ def _sde_problems(raw_sdes: Any, path: str, now: datetime) -> list[Problem]:
     return []
 
 
-@dataclass
-class IngestEnvelope:
-    visitor_id: str | None
-    conversation_id: str | None
-    occurred_at: datetime | None
-    raw_sdes: list[Any]
-    path: str
-    warnings: list[Problem] = field(default_factory=list)
-
-
 def ingest_envelope(document: Any, query: QueryDict, *, now: datetime) -> IngestEnvelope:
     """Check the request around the SDEs; raises ``InputRejected`` with every problem."""
-    check = Check(now=now)
+    errors: list[Problem] = []
+    ids = _query_ids(query, now, errors)
     if isinstance(document, list):
-        values = {name: query[name] for name in QUERY.fields if name in query}
-        data = QUERY.clean(values, "", check)
-        json_safe(values, "", check)
-        raw_sdes, path = SdeList().clean(document, "", check), ""
+        body, raw_sdes, path = None, document, ""
+        try:
+            _sde_list(document)
+        except PydanticCustomError as exc:
+            errors.append(Problem("", exc.type, exc.message()))
     elif isinstance(document, dict):
-        data = ENVELOPE.clean(document, "", check)
-        json_safe({k: v for k, v in document.items() if k != SDES_KEY}, "", check)
-        raw_sdes, path = data.get(SDES_KEY) if isinstance(data, dict) else None, SDES_KEY
+        raw_sdes, path = document.get(SDES_KEY), SDES_KEY
+        body = _validated(EngagementAttributesRequest, document, now, errors)
+        json_safe({k: v for k, v in document.items() if k != SDES_KEY}, "", errors)
     else:
         raise InputRejected([Problem("", "invalid_type", "Send an object, or an array of SDEs.")])
-    if not check.errors and not (data.get("visitorId") or data.get("conversationId")):
-        check.error("visitorId", "required", "Give visitorId (in the query for a bare array).")
-    if check.errors:
-        raise InputRejected(check.errors + _sde_problems(raw_sdes, path, now))
+    visitor_id = (body and body.visitorId) or (ids and ids.visitorId)
+    conversation_id = (body and body.conversationId) or (ids and ids.conversationId)
+    if body and ids and body.visitorId and ids.visitorId and body.visitorId != ids.visitorId:
+        errors.append(Problem("visitorId", "mismatch", "The body and the query name two visitors."))
+    if not errors and not (visitor_id or conversation_id):
+        errors.append(Problem("visitorId", "required", "Give visitorId (or vid in the query)."))
+    if errors:
+        raise InputRejected(errors + _sde_problems(raw_sdes, path, now))
+    extra = body.model_extra if body else {}
     return IngestEnvelope(
-        visitor_id=data.get("visitorId"),
-        conversation_id=data.get("conversationId"),
-        occurred_at=data.get("time"),
+        visitor_id=visitor_id,
+        conversation_id=conversation_id,
+        occurred_at=body.time if body else None,
         raw_sdes=raw_sdes,
         path=path,
-        warnings=check.warnings,
+        warnings=[
+            Problem(name, "unknown_field", "Not a field of this API; ignored.") for name in extra
+        ],
     )

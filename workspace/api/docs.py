@@ -9,21 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from campaigns.catalogue import CATALOGUE, AttributeType, DataCategory, RepeatRule
-from workspace.services.ingest_fields import (
-    Arr,
-    Boolean,
-    Choice,
-    Code,
-    CodeOrName,
-    Currency,
-    DateTime,
-    Field,
-    Integer,
-    Money,
-    Obj,
-    Text,
-    join,
-)
+from workspace.api.openapi import REF, openapi_document
 from workspace.services.ingest_sde import SHAPES, TYPE_FIELD
 
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -127,42 +113,63 @@ class FieldRow:
     notes: str
 
 
-def kind_of(spec: Field) -> str:
-    """A short, plain description of what a field accepts."""
-    if isinstance(spec, Money):
-        sign = "" if spec.allow_negative else ", >= 0"
+def kind_of(schema: dict[str, Any]) -> str:
+    """A short, plain description of what a field accepts, read from its JSON Schema."""
+    branches = schema.get("anyOf", [schema])
+    first = branches[0]
+    if first.get("type") == "number":
+        sign = "" if first.get("minimum", 0) < 0 else ", >= 0"
         return f"amount: number or plain numeric string{sign}, currency's decimals"
-    if isinstance(spec, Code):
-        return "code: " + ", ".join(f"{code} {label}" for code, label in spec.labels.items())
-    if isinstance(spec, Integer):
-        return f"whole number {spec.minimum} to {spec.maximum} (or a string of digits)"
-    if isinstance(spec, CodeOrName):
-        return " or ".join(f"{i}/{name}" for i, name in enumerate(spec.names))
-    if isinstance(spec, Choice):
-        return "one of: " + ", ".join(spec.choices)
-    if isinstance(spec, Currency):
-        return "currency (ISO 4217)"
-    if isinstance(spec, DateTime):
+    if first.get("type") == "integer" and len(branches) > 1 and "pattern" in branches[1]:
+        if "(?i:" in branches[1]["pattern"]:
+            return "code or name (see notes)"
+        return f"whole number {first['minimum']} to {first['maximum']} (or a string of digits)"
+    if "enum" in schema:
+        return "one of: " + ", ".join(schema["enum"])
+    if schema.get("format") == "date-time":
         return "ISO 8601 time with zone"
-    if isinstance(spec, Text):
-        return f"text, up to {spec.max_length}"
-    if isinstance(spec, Boolean):
+    if schema.get("pattern") == "^[A-Za-z]{3}$":
+        return "currency (ISO 4217, in use)"
+    if schema.get("type") == "string":
+        return f"text, up to {schema.get('maxLength')}"
+    if schema.get("type") == "boolean":
         return "true or false"
-    if isinstance(spec, Arr):
-        return f"array (up to {spec.max_items})"
+    if schema.get("type") == "array":
+        return f"array (up to {schema.get('maxItems')})"
     return "object"
 
 
-def field_rows(shape: Obj, path: str = "") -> list[FieldRow]:
+def _resolved(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The schema itself, or what its ``$ref`` (or a nullable ``anyOf`` of one) points at."""
+    for branch in schema.get("anyOf", [schema]):
+        if "$ref" in branch:
+            return schemas[branch["$ref"].removeprefix(REF)]
+    return schema
+
+
+def field_rows(shape: dict[str, Any], schemas: dict[str, Any], path: str = "") -> list[FieldRow]:
     rows = []
-    for name, spec in shape.fields.items():
+    required = set(shape.get("required", []))
+    for name, spec in shape.get("properties", {}).items():
         if name == TYPE_FIELD and not path:
             continue
-        here = join(path, name)
-        rows.append(FieldRow(here, kind_of(spec), name in shape.required, spec.description))
-        inner = spec.item if isinstance(spec, Arr) else spec
-        if isinstance(inner, Obj):
-            rows.extend(field_rows(inner, here + "[]" if isinstance(spec, Arr) else here))
+        here = f"{path}.{name}" if path else name
+        target = _resolved(spec, schemas)
+        if target.get("type") == "array" or any(
+            b.get("type") == "array" for b in spec.get("anyOf", [])
+        ):
+            array = next(b for b in spec.get("anyOf", [spec]) if b.get("type") == "array")
+            rows.append(
+                FieldRow(here, kind_of(array), name in required, spec.get("description", ""))
+            )
+            item = _resolved(array.get("items", {}), schemas)
+            if "properties" in item:
+                rows.extend(field_rows(item, schemas, here + "[]"))
+            continue
+        notes = spec.get("description") or target.get("description", "")
+        rows.append(FieldRow(here, kind_of(target), name in required, notes))
+        if "properties" in target:
+            rows.extend(field_rows(target, schemas, here))
     return rows
 
 
@@ -194,6 +201,7 @@ def docs_context(request: HttpRequest) -> dict[str, Any]:
         "endTime": None,
         "messages": [{"sentBy": "consumer", "text": "Hello!", "time": "2026-03-01T14:00:05Z"}],
     }
+    schemas = openapi_document()["components"]["schemas"]
     types = [
         {
             "type": kind,
@@ -201,10 +209,10 @@ def docs_context(request: HttpRequest) -> dict[str, Any]:
             "label": AttributeType(kind).label,
             "category": DataCategory(CATALOGUE[kind].category).label,
             "repeat_rule": RepeatRule(CATALOGUE[kind].repeat_rule).label,
-            "rows": field_rows(shape.shape),
+            "rows": field_rows(schemas[f"Sde_{kind}"], schemas),
             "example": json.dumps(EXAMPLES[kind], indent=2),
         }
-        for kind, shape in SHAPES.items()
+        for kind in SHAPES
     ]
     return {
         "ingest_endpoint": "POST " + reverse("api:engagement-attributes"),

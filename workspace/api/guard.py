@@ -1,5 +1,6 @@
 """What every ingest API endpoint does before and after its own work, in this order: POST only,
-connector key (401), rate limit (429), body size from ``Content-Length`` before reading (413),
+connector key (401), rate limit (429), body size from ``Content-Length`` before reading, or
+while reading a chunked body (413),
 JSON media type (415), strict parsing (400), ``Idempotency-Key`` replay (or 422), then the
 endpoint inside one transaction (all or nothing), answering JSON in one error format."""
 
@@ -63,8 +64,8 @@ def _bearer_key(request: HttpRequest) -> str:
 def rate_limit_retry_after(connector: Connector, *, now: float) -> int | None:
     """Seconds to wait when this connector is over its requests per minute, else None.
 
-    A fixed one-minute window counted in the cache: per process with the default local-memory
-    cache, shared by every worker when ``REDIS_URL`` configures Redis.
+    A fixed one-minute window counted in the cache, which every worker and host shares (Redis,
+    or the database's cache table: settings.CACHES), so the limit holds however many run.
     """
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     if limit <= 0:
@@ -72,17 +73,24 @@ def rate_limit_retry_after(connector: Connector, *, now: float) -> int | None:
     window = int(now // 60)
     key = f"api-rate:{connector.key_digest[:24]}:{window}"
     try:
-        cache.add(key, 0, timeout=120)
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+        count = _count_in_window(key)
     except Exception:  # the cache is down: serve rather than refuse everyone
         logger.exception("Rate limit cache unavailable")
         return None
     if count > limit:
         return max(1, 60 - int(now % 60))
     return None
+
+
+def _count_in_window(key: str) -> int:
+    """This request's number in its window. ``incr`` first: after a window's first request it is
+    the only cache call; both shared backends' ``incr`` is atomic across processes."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request, unless another worker's add wins the race
+        if cache.add(key, 1, timeout=120):
+            return 1
+        return cache.incr(key)
 
 
 def _media_type_ok(request: HttpRequest) -> bool:
@@ -100,6 +108,28 @@ def _body_too_large(request: HttpRequest) -> bool | None:
     if not raw.isdigit():
         return None
     return int(raw) > settings.API_MAX_BODY_BYTES
+
+
+def _is_chunked(request: HttpRequest) -> bool:
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    """At most one byte over the limit. A chunked body announces no length, and Django reads
+    such a body as empty: it is read from the server's input stream instead, chunk by chunk,
+    under the same cap."""
+    limit = settings.API_MAX_BODY_BYTES
+    if not _is_chunked(request):
+        return request.read(limit + 1)
+    stream, parts, size = request.META["wsgi.input"], [], 0
+    while size <= limit:
+        part = stream.read(min(64 * 1024, limit + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 def _precheck(request: HttpRequest) -> JsonResponse | Connector:
@@ -187,9 +217,10 @@ def api_endpoint(handler: Callable[[ApiCall], ApiAnswer]):
         checked = _precheck(request)
         if isinstance(checked, JsonResponse):
             return checked
-        body = request.read(settings.API_MAX_BODY_BYTES + 1)
+        body = _read_body(request)
         if len(body) > settings.API_MAX_BODY_BYTES:
-            return problem_response(413, "too_large", "The body is too large.")
+            limit = settings.API_MAX_BODY_BYTES
+            return problem_response(413, "too_large", f"The body is over {limit} bytes.")
         try:
             document = loads_strict(body)
         except JsonRejected as exc:

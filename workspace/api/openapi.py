@@ -1,15 +1,16 @@
-"""The OpenAPI 3.1 description of the ingest API, generated from the same field definitions
-that validate requests (``workspace.services.ingest_sde``, ``ingest_conversations`` and
+"""The OpenAPI 3.1 description of the ingest API, generated from the pydantic models that
+validate requests (``workspace.services.ingest_sde``, ``ingest_conversations`` and
 ``workspace.api.bodies``), so the document says exactly what the validator accepts."""
 
 from functools import cache
 from typing import Any
 
 from django.urls import reverse
+from pydantic.json_schema import models_json_schema
 
 from campaigns.catalogue import AttributeType
-from workspace.api.bodies import ENVELOPE, MAX_SDES
-from workspace.services.ingest_conversations import FEED
+from workspace.api.bodies import MAX_SDES, EngagementAttributesRequest
+from workspace.services.ingest_conversations import ConversationRequest
 from workspace.services.ingest_sde import SHAPES
 
 REF = "#/components/schemas/"
@@ -32,7 +33,10 @@ INGEST_RESULT = {
     "type": "object",
     "required": ["visitorId", "conversationId", "events", "warnings"],
     "properties": {
-        "visitorId": {"type": "string"},
+        "visitorId": {
+            "type": ["string", "null"],
+            "description": "null only when nothing was stored and no visitor was named",
+        },
         "conversationId": {
             "type": ["string", "null"],
             "description": "The conversation the events were attached to, if any",
@@ -82,7 +86,7 @@ def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[st
 ERRORS = {
     "400": _problem("Bad input; every problem names its path. Nothing was stored."),
     "401": _problem("Missing, unknown or revoked connector key."),
-    "413": _problem("The body is over 1 MiB (judged from Content-Length)."),
+    "413": _problem("The body is over 1 MiB (judged from Content-Length, or while reading)."),
     "415": _problem("The body is not sent as application/json (UTF-8)."),
     "422": _problem("The Idempotency-Key was used before with a different request."),
     "429": _problem(
@@ -131,11 +135,70 @@ def _query(name: str, description: str) -> dict[str, Any]:
     }
 
 
-def _schemas() -> dict[str, Any]:
-    schemas: dict[str, Any] = {
-        f"Sde_{kind}": {**shape.shape.schema(), "title": str(AttributeType(kind).label)}
+def _plain(schema: Any, defs: dict[str, Any]) -> Any:
+    """Nested models written out in place (one self-contained schema per request type, as the
+    field tables read them); optional fields also accept null, as the validator does."""
+    if isinstance(schema, list):
+        return [_plain(item, defs) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema and schema["$ref"].removeprefix(REF) in defs:
+        return _plain(defs[schema["$ref"].removeprefix(REF)], defs)
+    schema = {
+        k: _plain(v, defs) if k != "properties" else v
+        for k, v in schema.items()
+        if k not in ("title", "default")
+    }
+    if isinstance(schema.get("properties"), dict):
+        schema["properties"] = {
+            name: _plain(spec, defs) for name, spec in schema["properties"].items()
+        }
+    branches = schema.get("anyOf", [])
+    others = [b for b in branches if b != {"type": "null"}]
+    if len(others) == 1 and len(branches) == 2 and others[0].get("type") in ("object", "array"):
+        schema.pop("anyOf")
+        schema = {**others[0], **schema, "type": [others[0]["type"], "null"]}
+    if "properties" in schema:
+        required = set(schema.get("required", []))
+        for name, spec in schema["properties"].items():
+            if name not in required:
+                schema["properties"][name] = _nullable(spec)
+    return schema
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" in schema and {"type": "null"} not in schema["anyOf"]:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    if isinstance(schema.get("type"), str):
+        return {**schema, "type": [schema["type"], "null"]}
+    return schema
+
+
+def _model_schemas() -> dict[str, Any]:
+    """JSON Schemas of the request models."""
+    models = [(shape.model, "validation") for shape in SHAPES.values()]
+    models += [(EngagementAttributesRequest, "validation"), (ConversationRequest, "validation")]
+    keys, top = models_json_schema(models, ref_template=REF + "{model}")
+    defs = top.get("$defs", {})
+
+    def plain(model) -> dict[str, Any]:
+        return _plain(keys[(model, "validation")], defs)
+
+    schemas = {
+        f"Sde_{kind}": {
+            **plain(shape.model),
+            "title": str(AttributeType(kind).label),
+            "additionalProperties": True,  # kept, and listed as warnings
+        }
         for kind, shape in SHAPES.items()
     }
+    schemas["EngagementAttributesRequest"] = plain(EngagementAttributesRequest)
+    schemas["ConversationRequest"] = plain(ConversationRequest)
+    return schemas
+
+
+def _schemas() -> dict[str, Any]:
+    schemas = _model_schemas()
     schemas["EngagementAttribute"] = {
         "oneOf": [{"$ref": f"{REF}Sde_{kind}"} for kind in SHAPES],
         "discriminator": {
@@ -144,8 +207,6 @@ def _schemas() -> dict[str, Any]:
         },
     }
     schemas.update(
-        EngagementAttributesRequest=ENVELOPE.schema(),
-        ConversationRequest=FEED.schema(),
         IngestResult=INGEST_RESULT,
         ConversationResult=CONVERSATION_RESULT,
         Problem=PROBLEM,

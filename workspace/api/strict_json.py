@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from workspace.services.ingest_fields import RejectedNumber
+from workspace.services.ingest_types import RejectedNumber
 
 MAX_DEPTH = 32
 MAX_NUMBER_CHARS = 30

@@ -26,7 +26,7 @@ def engagement_attributes(call: ApiCall) -> ApiAnswer:
         now=call.now,
     )
     body = {
-        "visitorId": result.visitor.external_id,
+        "visitorId": result.visitor.external_id if result.visitor else envelope.visitor_id,
         "conversationId": result.conversation.external_id if result.conversation else None,
         "events": [item.as_json() for item in result.stored],
         "warnings": [problem.as_json() for problem in envelope.warnings + result.warnings],

@@ -84,7 +84,9 @@ class OutcomeForm(forms.Form):
         label = config_field.display_name
         if kind == PropertyKind.MONEY:
             widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-            return forms.CharField(label=label, required=False, max_length=32, widget=widget)
+            return forms.CharField(
+                label=label, required=False, max_length=32, widget=widget, strip=False
+            )
         if kind == PropertyKind.STATUS:
             return forms.TypedChoiceField(
                 label=label,

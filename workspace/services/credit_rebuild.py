@@ -1,7 +1,7 @@
-"""Rebuilding credit after a configuration change: a policy, goal, service status box, campaign
-or the account's default currency decides credit for many events at once, so the change asks for
-a rebuild (``CreditRebuild``) that the task worker runs, and the reports say "recalculating"
-until it is done. ``manage.py reports_rebuild`` runs the same on demand."""
+"""Rebuilding credit after a configuration change: a policy, goal, service status box, campaign,
+the account's default currency or report time zone decides credit for many events at once, so
+the change asks for a rebuild (``CreditRebuild``) that the task worker runs, and the reports say
+"recalculating" until it is done. ``manage.py reports_rebuild`` runs the same on demand."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -76,10 +76,15 @@ def _goal_changed(sender, **kwargs) -> None:
     _after_commit(None)
 
 
-def _currency_check(sender, instance: AccountSettings, **kwargs) -> None:
-    """The default currency decides which purchases reach a sell goal naming no currency."""
-    old = AccountSettings.objects.filter(pk=instance.pk).values_list("default_currency").first()
-    if old is not None and old[0] != instance.default_currency:
+def _account_check(sender, instance: AccountSettings, **kwargs) -> None:
+    """The default currency decides which purchases reach a sell goal naming no currency; the
+    report time zone, the days of the day sums. Other settings move no credit."""
+    old = (
+        AccountSettings.objects.filter(pk=instance.pk)
+        .values_list("default_currency", "report_time_zone")
+        .first()
+    )
+    if old is not None and old != (instance.default_currency, instance.report_time_zone):
         _after_commit(None)
 
 
@@ -89,4 +94,4 @@ def connect_signals() -> None:
         signal.connect(_policy_changed, sender=AttributionPolicy, dispatch_uid=f"credit.{signal}")
         for model in (Campaign, Goal, ServiceStatusBox):
             signal.connect(_goal_changed, sender=model, dispatch_uid=f"credit.{model}.{signal}")
-    pre_save.connect(_currency_check, sender=AccountSettings, dispatch_uid="credit.currency")
+    pre_save.connect(_account_check, sender=AccountSettings, dispatch_uid="credit.account")

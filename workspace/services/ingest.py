@@ -24,9 +24,8 @@ from workspace.services.events import (
     attribute_activity_touch,
     typed_columns,
 )
-from workspace.services.ingest_fields import Check
 from workspace.services.ingest_problems import InputNotFound, InputRejected, Problem
-from workspace.services.ingest_sde import CleanSde, sde_check
+from workspace.services.ingest_sde import TYPE_FIELD, CleanSde, is_impression, sde_check
 
 ATTACH_AFTER_END = timedelta(hours=12)
 UPDATED_FIELDS = [
@@ -58,7 +57,7 @@ class StoredSde:
 
 @dataclass
 class IngestResult:
-    visitor: Visitor
+    visitor: Visitor | None  # None when nothing was stored (only impression events were sent)
     conversation: Conversation | None
     stored: list[StoredSde] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -68,17 +67,44 @@ class IngestResult:
         return any(item.result == "created" for item in self.stored)
 
 
-def sdes_check(raw_sdes: list[Any], *, path: str, now: datetime) -> tuple[list[CleanSde], Check]:
-    """Check every SDE, collecting all problems (paths like ``engagementAttributes[2].lead``)."""
-    check = Check(now=now)
+@dataclass
+class CheckedSdes:
+    """The SDEs to store (with their index in the request) and the warnings about them."""
+
+    sdes: list[tuple[int, CleanSde]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def sdes_check(raw_sdes: list[Any], *, path: str, now: datetime) -> CheckedSdes:
+    """Check every SDE, collecting all problems (paths like ``engagementAttributes[2].lead``);
+    raises ``InputRejected`` with them. LivePerson's impression events are skipped with a
+    warning each."""
+    checked, errors = CheckedSdes(), []
     default_currency = cache(lambda: AccountSettings.load().default_currency)
-    cleaned = [
-        sde_check(raw, f"{path}[{i}]", check, default_currency=default_currency)
-        for i, raw in enumerate(raw_sdes)
-    ]
-    if check.errors:
-        raise InputRejected(check.errors)
-    return [item for item in cleaned if item is not None], check
+    for index, raw in enumerate(raw_sdes):
+        here = f"{path}[{index}]"
+        if is_impression(raw):
+            checked.warnings.append(
+                Problem(
+                    f"{here}.{TYPE_FIELD}",
+                    "skipped",
+                    "An impression event, not an engagement attribute: skipped.",
+                )
+            )
+            continue
+        item = sde_check(
+            raw,
+            here,
+            now=now,
+            default_currency=default_currency,
+            errors=errors,
+            warnings=checked.warnings,
+        )
+        if item is not None:
+            checked.sdes.append((index, item))
+    if errors:
+        raise InputRejected(errors)
+    return checked
 
 
 @transaction.atomic(savepoint=False)  # inside the API's transaction a savepoint buys nothing
@@ -93,8 +119,11 @@ def engagement_attributes_ingest(
     path: str = "engagementAttributes",
 ) -> IngestResult:
     """Store customer-reported SDEs for a visitor. Raises ``InputRejected`` (nothing stored) for
-    bad input and ``InputNotFound`` for an unknown conversation."""
-    sdes, check = sdes_check(raw_sdes, path=path, now=now)
+    bad input and ``InputNotFound`` for an unknown conversation. A request of impression events
+    only stores nothing (and reads nothing)."""
+    checked = sdes_check(raw_sdes, path=path, now=now)
+    if not checked.sdes:
+        return IngestResult(visitor=None, conversation=None, warnings=checked.warnings)
     at = occurred_at or now
     conversation = _named_conversation(conversation_id, visitor_id)
     if conversation is None and not visitor_id:
@@ -113,9 +142,9 @@ def engagement_attributes_ingest(
         "occurred_at": at,
         "received_at": now,
     }
-    result = IngestResult(visitor=visitor, conversation=conversation, warnings=check.warnings)
-    _store(sdes, common, result)
-    _activity_touch({item.type for item in sdes}, at=now)
+    result = IngestResult(visitor=visitor, conversation=conversation, warnings=checked.warnings)
+    _store(checked.sdes, common, result)
+    _activity_touch({item.type for _index, item in checked.sdes}, at=now)
     return result
 
 
@@ -186,12 +215,14 @@ def _credit_at(conversation: Conversation | None, at: datetime):
     return current.agent_id, current.skill_id
 
 
-def _store(sdes: list[CleanSde], common: dict[str, Any], result: IngestResult) -> None:
+def _store(sdes: list[tuple[int, CleanSde]], common: dict[str, Any], result: IngestResult) -> None:
     """Append new rows; merge into or replace the visitor's row for update/replace types."""
-    keyed = {item.type for item in sdes if CATALOGUE[item.type].repeat_rule != RepeatRule.APPEND}
+    keyed = {
+        item.type for _i, item in sdes if CATALOGUE[item.type].repeat_rule != RepeatRule.APPEND
+    }
     rows = _existing_rows(common["visitor"], keyed) if keyed else {}
     new, updated = [], {}
-    for index, item in enumerate(sdes):
+    for index, item in sdes:
         rule = CATALOGUE[item.type].repeat_rule
         row = rows.get(item.type)
         if rule == RepeatRule.APPEND or row is None:

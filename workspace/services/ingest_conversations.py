@@ -5,9 +5,10 @@ through the one closing rule."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
+from pydantic import Field, ValidationError
 
 from campaigns.models import Campaign, Skill, User
 from campaigns.services.audit import audit_record
@@ -19,35 +20,38 @@ from workspace.services.conversations import (
     messages_append,
 )
 from workspace.services.credit import credit_conversations
-from workspace.services.ingest_fields import Arr, Check, Choice, DateTime, Obj, Text, json_safe
+from workspace.services.ingest_payload import json_safe
 from workspace.services.ingest_problems import InputRejected, Problem
+from workspace.services.ingest_types import (
+    REQUIRED,
+    Model,
+    choice,
+    date_time,
+    problems_of,
+    text,
+)
 
 MAX_MESSAGES = 1000
-FEED = Obj(
-    {
-        "conversationId": Text(120, "Your platform's conversation ID", min_length=1),
-        "visitorId": Text(120, "The visitor's ID (required to create)", min_length=1),
-        "channel": Choice(tuple(Conversation.Channel.values), "Default: chat"),
-        "skill": Text(80, "Skill name, as in People > Skills", min_length=1),
-        "agent": Text(150, "The assigned agent's username", min_length=1),
-        "campaign": Text(120, "Campaign name (optional)", min_length=1),
-        "startTime": DateTime("When the conversation started (default: now)"),
-        "endTime": DateTime("When it ended; closes the conversation"),
-        "messages": Arr(
-            Obj(
-                {
-                    "sentBy": Choice(("consumer", "agent")),
-                    "text": Text(10_000, min_length=1),
-                    "time": DateTime("When the message was sent"),
-                },
-                required=("sentBy", "text", "time"),
-            ),
-            max_items=MAX_MESSAGES,
-        ),
-    },
-    required=("conversationId",),
-    description="A conversation to create or update",
-)
+
+
+class FeedMessage(Model):
+    sentBy: Annotated[choice(("consumer", "agent")), REQUIRED]
+    text: Annotated[text(10_000, min_length=1), REQUIRED]
+    time: Annotated[date_time("When the message was sent"), REQUIRED]
+
+
+class ConversationRequest(Model):
+    """A conversation to create or update"""
+
+    conversationId: Annotated[text(120, "Your platform's conversation ID", min_length=1), REQUIRED]
+    visitorId: text(120, "The visitor's ID (required to create)", min_length=1) = None
+    channel: choice(tuple(Conversation.Channel.values), "Default: chat") = None
+    skill: text(80, "Skill name, as in People > Skills", min_length=1) = None
+    agent: text(150, "The assigned agent's username", min_length=1) = None
+    campaign: text(120, "Campaign name (optional)", min_length=1) = None
+    startTime: date_time("When the conversation started (default: now)") = None
+    endTime: date_time("When it ended, not before it started; closes the conversation") = None
+    messages: Annotated[list[FeedMessage], Field(max_length=MAX_MESSAGES)] | None = None
 
 
 @dataclass
@@ -72,16 +76,36 @@ class FeedResult:
         }
 
 
-def _checked(raw: Any, now: datetime) -> tuple[dict[str, Any], Check]:
-    check = Check(now=now)
-    data = FEED.clean(raw, "", check)
-    json_safe(raw, "", check)
-    start, end = (data.get(k) if isinstance(data, dict) else None for k in ("startTime", "endTime"))
-    if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
-        check.error("endTime", "before_start", "Must not be before startTime.")
-    if check.errors:
-        raise InputRejected(check.errors)
-    return data, check
+def _checked(raw: Any, now: datetime) -> tuple[dict[str, Any], list[Problem]]:
+    """The request's values (None for those not sent) and its warnings; raises
+    ``InputRejected`` with every problem."""
+    errors: list[Problem] = []
+    request = None
+    try:
+        request = ConversationRequest.model_validate(raw, context={"now": now})
+    except ValidationError as exc:
+        errors.extend(problems_of(exc))
+    json_safe(raw, "", errors)
+    start, end = (request.startTime, request.endTime) if request else (None, None)
+    if start and end and end < start:
+        errors.append(Problem("endTime", "before_start", "Must not be before startTime."))
+    if errors or request is None:
+        raise InputRejected(list(dict.fromkeys(errors)))
+    data = {name: getattr(request, name) for name in ConversationRequest.model_fields}
+    data["messages"] = [m.model_dump() for m in request.messages or []]
+    warnings = [
+        Problem(name, "unknown_field", "Not a documented field; ignored.")
+        for name in request.model_extra or {}
+    ]
+    return data, warnings
+
+
+def _end_before_start(end: datetime | None, start: datetime) -> None:
+    """An end before the conversation started would close it before anyone could act."""
+    if end is not None and end < start:
+        raise InputRejected(
+            [Problem("endTime", "before_start", "Must not be before the conversation started.")]
+        )
 
 
 def _named(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +130,7 @@ def _named(data: dict[str, Any]) -> dict[str, Any]:
 def conversation_feed(*, raw: Any, now: datetime) -> FeedResult:
     """Create or update a conversation from the platform's JSON. Raises ``InputRejected``
     (nothing stored) for bad input."""
-    data, check = _checked(raw, now)
+    data, warnings = _checked(raw, now)
     named = _named(data)
     conversation = (
         Conversation.objects.select_for_update(of=("self",), no_key=True)
@@ -114,12 +138,15 @@ def conversation_feed(*, raw: Any, now: datetime) -> FeedResult:
         .filter(external_id=data["conversationId"])
         .first()
     )
+    _end_before_start(
+        data["endTime"], conversation.started_at if conversation else data["startTime"] or now
+    )
     if conversation is None:
         result = _create(data, named, now)
     else:
         result = FeedResult(conversation=conversation, created=False)
         _update(result, data, named, now)
-    result.warnings = check.warnings
+    result.warnings = warnings
     messages = [(m["sentBy"], m["text"], m["time"]) for m in data.get("messages", [])]
     result.messages_added = messages_append(conversation=result.conversation, messages=messages)
     if data.get("endTime") and result.conversation.ended_at is None:
@@ -182,7 +209,7 @@ def _update(result: FeedResult, data: dict[str, Any], named: dict[str, Any], now
         setattr(conversation, name, data["channel"] if name == "channel" else named[name])
     if changed:
         conversation.save(update_fields=changed)
-        if "campaign" in changed:
+        if "campaign" in changed:  # the campaign's goal decides what its events reach
             credit_conversations([conversation.pk])
     agent, skill = named.get("agent"), named.get("skill")
     if (agent and agent != conversation.agent) or (skill and skill != conversation.skill):

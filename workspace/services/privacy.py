@@ -21,7 +21,7 @@ from workspace.models import (
     SurveyResponse,
     Visitor,
 )
-from workspace.services.credit import credit_events
+from workspace.services.credit import credit_events, credit_forget
 
 # Runs of ASCII digits joined by single spaces or dashes ("4111 1111-1111 1111"); within a run,
 # any stretch of whole groups holding 13 to 19 digits that passes the Luhn check is a card number.
@@ -132,8 +132,12 @@ def visitor_erase(*, visitor: Visitor, actor: User | None, now: datetime) -> Era
         api_replays=replays.delete()[0],
     )
     keys = _dedupe_keys(events)
-    events.delete()  # cascades: their credit rows
-    conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses, credit
+    credit_forget(
+        event_ids=erased["workspace.EngagementAttributeEvent"],
+        conversation_ids=erased["workspace.Conversation"],
+    )
+    events.delete()
+    conversations.delete()  # cascades: messages, segments, no-outcomes, survey responses
     credit_events([], dedupe_keys=keys)  # another report of an erased order may count now
     _audit_entries_redact(visitor.external_id, erased)
     pk = visitor.pk
@@ -178,6 +182,8 @@ def _delete_in_batches(queryset) -> int:
     """Delete in primary-key batches, so no single statement holds locks for long."""
     deleted = 0
     while ids := list(queryset.values_list("pk", flat=True)[:PURGE_BATCH]):
+        if queryset.model is EngagementAttributeEvent:
+            credit_forget(event_ids=ids)
         queryset.model.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
     return deleted

@@ -72,7 +72,7 @@ def assert_nothing_stored():
             "engagementAttributes[0].service.status",
         ),
         (
-            '{"type": "service", "service": {"status": 1.0}}',
+            '{"type": "service", "service": {"status": 1.5}}',
             "engagementAttributes[0].service.status",
         ),
         ('{"type": "cart", "numItems": 1}', "engagementAttributes[0].total"),
