@@ -496,9 +496,7 @@ class HandledDay(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=[*DAY_KEY, "shared"], name="handledday_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=[*DAY_KEY, "shared"], name="handledday_key")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.agent_id}: {self.n}"
