@@ -177,7 +177,7 @@ def read_pages(base: str, pages: list[tuple], repeat: int, samples: dict | None 
     for name, role, url, cookie in pages:
         key = (name, role)
         if key not in samples:
-            samples[key] = {"seconds": [], "statuses": []}
+            samples[key] = {"seconds": [], "statuses": [], "url": url}
             timed_get(base, url, cookie)  # warm-up: plans, caches, connections
         for _ in range(repeat):
             status, seconds, _body = timed_get(base, url, cookie)
@@ -198,6 +198,7 @@ def summarise(samples: dict, bar: float, statistic: str) -> list[dict]:
             {
                 "page": name,
                 "role": role,
+                "url": got["url"],
                 "reads": len(seconds),
                 "median_s": round(median, 3),
                 "p95_s": round(p95, 3),

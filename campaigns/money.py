@@ -5,7 +5,7 @@ Python and Django are lenient (``float("1e400")``, ``Decimal("1_000")``, full-wi
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -33,6 +33,20 @@ def _currencies_in_use(today: date) -> frozenset[str]:
 
 
 CURRENCIES = _currencies_in_use(date.today())
+
+
+def _no_usage() -> list[str]:
+    return []
+
+
+# The account's currencies, most used first. The app that records money supplies it (workspace
+# sets it when it starts), so that this module depends on nothing above it.
+currency_usage: Callable[[], list[str]] = _no_usage
+
+
+def currencies_most_used() -> list[str]:
+    """The account's currencies by use, most used first (may be empty)."""
+    return currency_usage()
 
 
 def currency_choices(most_used: Iterable[str] = ()) -> list[tuple[str, str]]:

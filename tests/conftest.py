@@ -5,6 +5,7 @@
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from campaigns import config_stamp
@@ -17,12 +18,15 @@ from workspace.services import events
 def _process_memory():
     """Each test starts with nothing the process remembers between requests: configuration kept
     under the stamp (every test starts from the migrated database and its one stamp) and
-    data-indicator writes (a test that commits would otherwise hold back the next one's)."""
+    data-indicator writes (a test that commits would otherwise hold back the next one's), and
+    the cache (rate-limit counters, the currencies by use)."""
     config_stamp.forget_everything()
     events._activity_written.clear()
+    cache.clear()
     yield
     config_stamp.forget_everything()
     events._activity_written.clear()
+    cache.clear()
 
 
 @pytest.fixture

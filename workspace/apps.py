@@ -7,6 +7,9 @@ class WorkspaceConfig(AppConfig):
     verbose_name = _("Agent Workspace")
 
     def ready(self) -> None:
+        from campaigns import money
+        from workspace.services.credit import currencies_by_use
         from workspace.services.credit_rebuild import connect_signals
 
         connect_signals()
+        money.currency_usage = currencies_by_use

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import MAX_WINDOW_MINUTES, AttributionModel, AttributionPolicy
-from campaigns.money import currency_choices
+from campaigns.money import currencies_most_used, currency_choices
 
 
 class WindowMinutesField(forms.IntegerField):
@@ -46,7 +46,7 @@ class AccountSettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["default_currency"].choices = currency_choices()
+        self.fields["default_currency"].choices = currency_choices(currencies_most_used())
         self.fields["report_time_zone"].choices = time_zone_choices()
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import ServiceStatus
 from campaigns.models import Campaign, Goal, GoalType
-from campaigns.money import currency_choices, parse_money
+from campaigns.money import currencies_most_used, currency_choices, parse_money
 from outcomes_site.names import NameField
 
 STATUS_BOX_ROWS = 3
@@ -33,7 +33,10 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sell_currency"].choices = [("", "—"), *currency_choices()]
+        self.fields["sell_currency"].choices = [
+            ("", "—"),
+            *currency_choices(currencies_most_used()),
+        ]
         goal = self.instance
         if goal.pk and goal.sell_more_than is not None:
             self.initial.update(

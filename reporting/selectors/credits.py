@@ -3,8 +3,7 @@
 The rows are written by ``workspace.services.credit`` (the one statement of the attribution
 rules) when the data changes, with their day sums (``CreditDay``, ``HandledDay``); a report only
 selects its period and aggregates in the database, with the filters and the reader's scope
-applied here and nowhere else (``credit_filters_sql`` for SQL, ``credit_queryset`` and
-``handled_queryset`` for the ORM).
+applied here and nowhere else (``credit_filters_sql``).
 
 A period of whole days in the account's report time zone (every report unless its filter names
 another zone) reads the day sums: a month of a million conversations is a few hundred thousand
@@ -26,12 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign, Goal, User
 from outcomes_site.db_router import reporting_alias
 from reporting.filters import NONE, ReportFilters, Scope, Source
-from workspace.models import Conversation, Credit, EngagementAttributeEvent, Handled
+from workspace.models import Conversation, EngagementAttributeEvent
 from workspace.services.credit import (
     CREDIT_COLUMNS,
     CREDIT_DAYS,
@@ -155,54 +153,6 @@ def credit_filters_sql(
     if filters.goal_type:
         conditions.append(f"{alias}.goal_type = {p(filters.goal_type)}")
     return " AND ".join(conditions)
-
-
-def _scope_q(filters: ReportFilters, scope: Scope) -> Q:
-    """``credit_filters_sql`` for the ORM (rows of ``Credit`` or ``Handled``)."""
-    q = Q()
-    if scope.kind == Scope.TEAM:
-        q &= Q(agent__agent_group__managers=scope.user_id)
-    elif scope.kind == Scope.SELF:
-        q &= Q(agent_id=scope.user_id)
-    elif scope.kind != Scope.ALL:
-        q &= Q(pk__in=[])
-    if filters.agent_id:
-        q &= Q(agent_id=filters.agent_id)
-    if filters.group_id:
-        q &= Q(agent__agent_group_id=filters.group_id)
-    for column, value in (
-        ("skill_id", filters.skill_id),
-        ("campaign_id", filters.campaign_id),
-        ("goal_id", filters.goal_id),
-    ):
-        if value == NONE:
-            q &= Q(**{f"{column}__isnull": True})
-        elif value is not None:
-            q &= Q(**{column: value})
-    if filters.goal_type:
-        q &= Q(goal_type=filters.goal_type)
-    return q
-
-
-def credit_queryset(context) -> QuerySet[Credit]:
-    """The credit rows of a report (``ReportContext``): its period, filters and scope."""
-    f = context.filters
-    rows = Credit.objects.using(reporting_alias()).filter(
-        _scope_q(f, context.scope), credited_at__gte=f.start_at, credited_at__lt=f.end_at
-    )
-    if f.source == Source.AGENT:
-        rows = rows.filter(agent_reported=1)
-    elif f.source == Source.CUSTOMER:
-        rows = rows.filter(agent_reported=0)
-    return rows
-
-
-def handled_queryset(context) -> QuerySet[Handled]:
-    """The conversations handled in a report's period, with its filters and scope."""
-    f = context.filters
-    return Handled.objects.using(reporting_alias()).filter(
-        _scope_q(f, context.scope), started_at__gte=f.start_at, started_at__lt=f.end_at
-    )
 
 
 @contextmanager

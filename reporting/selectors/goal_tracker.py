@@ -122,11 +122,13 @@ class GoalTracker:
     reached: ReachedTotals = field(default_factory=ReachedTotals)
 
     @property
-    def all_model_differs(self) -> bool:
-        """True when some event is credited more than once (model ``all``) so the per-agent sum
-        exceeds the de-duplicated total."""
+    def each_once_differs(self) -> bool:
+        """True when counting each event and conversation once differs from the sum of rows
+        (events credited to several agents, conversations handled by several)."""
         return (
             self.total.conversions != self.distinct_total.conversions
+            or self.total.handled != self.distinct_total.handled
+            or self.total.interactions != self.distinct_total.interactions
             or self.total.revenue != self.distinct_total.revenue
             or self.total.lead_value != self.distinct_total.lead_value
             or self.total.service != self.distinct_total.service

@@ -91,7 +91,7 @@ def goal_tracker_sheet(context: ReportContext, *, sort: str = "") -> Sheet:
     for row in tracker.rows:
         rows.append([_row_value(column.key, row) for column in columns])
     totals = [(_("Sum of rows"), tracker.total)] if tracker.rows else []
-    if tracker.rows and tracker.all_model_differs:
+    if tracker.rows and tracker.each_once_differs:
         label = f"{_('Each event once')} {_('(de-duplicated total)')}"
         totals.append((label, tracker.distinct_total))
     for label, measures in totals:

@@ -75,15 +75,16 @@ def test_the_settings_are_read_with_the_stamp_in_one_query(
     assert AccountSettings.load().config_stamp == settings_row.config_stamp
 
 
-@pytest.mark.postgresql
-def test_a_campaign_builder_change_leaves_the_reports_rollup_fresh(admin, sales_skill):
-    """The rollup is invalidated by changes to the account settings (time zone); the stamp
-    lives in its own table so that configuring the widget does not rebuild the reports."""
-    from reporting.models import RollupStale
+def test_configuring_the_widget_asks_for_no_rebuild_of_the_reports(
+    admin, sales_skill, django_capture_on_commit_callbacks
+):
+    """Credit is rebuilt after changes that move it (policies, goals, campaigns, the default
+    currency and the report zone); which fields the widget shows moves none."""
+    from workspace.models import CreditRebuild
 
-    before = RollupStale.objects.count()
-    _save_lead(admin, sales_skill, [("topic", "Lead topic")])
-    assert RollupStale.objects.count() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        _save_lead(admin, sales_skill, [("topic", "Lead topic")])
+    assert not CreditRebuild.objects.exists()
 
 
 def test_a_rolled_back_change_is_never_served(admin, sales_skill):

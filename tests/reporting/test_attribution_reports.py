@@ -58,7 +58,7 @@ def test_all_model_shows_the_de_duplicated_total_beside_the_per_agent_sum(handov
     assert result.total.revenue == {"USD": Decimal("200.02")}
     assert result.distinct_total.conversions == 1
     assert result.distinct_total.revenue == {"USD": Decimal("100.01")}
-    assert result.all_model_differs
+    assert result.each_once_differs
 
 
 def test_an_agent_reported_event_goes_to_its_agent_whatever_the_model(default_sell, tracker):

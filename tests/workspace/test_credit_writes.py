@@ -305,3 +305,17 @@ def test_reports_read_the_same_numbers_from_day_sums_and_from_rows(configured, s
     assert [r.measures for r in from_days.rows] == [r.measures for r in from_rows.rows]
     assert (from_days.total.handled, from_days.distinct_total.handled) == (6, 4)
     assert from_days.distinct_total.revenue  # the fixture produced money
+
+
+def test_currency_pickers_offer_the_accounts_most_used_currencies_first(configured, agent):
+    talk = ConversationFactory(agent=agent, skill=configured[0].skills.first(), started_at=NOW)
+    for n in range(3):
+        _ingest(talk.visitor.external_id, f"{n}.00", f"WEB-{n}")  # EUR, three times
+    _purchase(talk, agent, "1.00")  # USD, once
+    from campaigns.forms.account import AccountSettingsForm
+    from campaigns.money import currencies_most_used
+
+    assert currencies_most_used() == ["EUR", "USD"]
+    codes = [code for code, _label in AccountSettingsForm().fields["default_currency"].choices]
+    assert codes[:2] == ["EUR", "USD"]
+    assert "XXX" not in codes

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import CATALOGUE, PropertyKind, ServiceStatus
 from campaigns.models import AttributeField
-from campaigns.money import currency_choices, parse_money
+from campaigns.money import currencies_most_used, currency_choices, parse_money
 
 REASON_MAX = 500
 # The currencies offered first; the account's default and an outcome's own are always added.
@@ -71,7 +71,7 @@ class OutcomeForm(forms.Form):
                 current = str(self.initial.get("currency") or default_currency)
                 self.fields["currency"] = forms.ChoiceField(
                     label=_("Currency"),
-                    choices=currency_options(default_currency, current),
+                    choices=currency_options(*currencies_most_used(), default_currency, current),
                     initial=default_currency,
                 )
         if needs_reason:
