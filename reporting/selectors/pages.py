@@ -113,8 +113,16 @@ def _manager_extras(context: ReportContext, tracker: GoalTracker, view: ManagerV
 def overview_page(context: ReportContext, view: ManagerView) -> dict:
     """The reports overview's numbers: headline totals with their change, and the trend."""
     tracker = goal_tracker_rows(context)
+    by_agent = context.filters.by == Breakdown.AGENT
     return {
         "tracker": tracker,
+        # Each agent's conversations handled, for the workload table (by agent only: a row per
+        # agent and skill would count a conversation once per skill).
+        "handled_per_agent": {
+            row.agent_id: row.measures.handled for row in tracker.rows if row.agent_id
+        }
+        if by_agent
+        else None,
         **trend_section(context, view.trend),
         **headlines_with_change(context, tracker),
         "policies": context.policies_used(),

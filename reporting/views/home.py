@@ -12,15 +12,15 @@ from reporting.views.common import context_for, render_report, reports_required
 @reports_required
 def home(request: HttpRequest) -> HttpResponse:
     context, _form, _account = context_for(request)
+    overview = overview_page(context, ManagerView.from_query(request.GET))
+    rows = agent_workload(
+        request.user,
+        since=context.filters.start_at,
+        until=context.filters.end_at,
+        handled=overview["handled_per_agent"],
+    )
     return render_report(
         request,
         "reporting/home.html",
-        {
-            "filters": context.filters,
-            **overview_page(context, ManagerView.from_query(request.GET)),
-            "rows": agent_workload(
-                request.user, since=context.filters.start_at, until=context.filters.end_at
-            ),
-            "days": 30,
-        },
+        {"filters": context.filters, **overview, "rows": rows, "days": 30},
     )
