@@ -1,17 +1,6 @@
 """The attribution rules (SPEC section 7) again, in plain Python over plain values: the
-reference the tests compare the app's credit rows (``workspace.services.credit``, the one
-statement of the rules in the app) with.
-
-- An agent-reported event is credited in full to ``event.agent`` (in-session).
-- A customer-reported event on a conversation is in-session: credited over the conversation's
-  segments (its *touches*) by the model in force at the conversation's start.
-- A customer-reported event left on the visitor is cross-session when an earlier conversation of
-  that visitor started within the window before it (each conversation judged by the window of the
-  policy in force at its own start); it is credited over those conversations' touches by the
-  model of the most recent one. Otherwise it is unattributed.
-- Models: ``first`` and ``last`` touch; ``split`` divides the count and the value evenly between
-  the distinct agents (money floored to the currency's minor unit, the remainder to the agent of
-  the last touch); ``all`` gives every distinct agent full credit.
+reference the tests compare the app's credit rows with. The rules themselves are listed once, in
+the docstring of ``workspace.services.credit`` (the one statement of them in the app).
 """
 
 from collections.abc import Iterable, Sequence
