@@ -44,14 +44,50 @@ def _agent_chart(tracker: GoalTracker):
 @dataclass(frozen=True)
 class ManagerView:
     """What a manager's goal tracker shows beyond an agent's own summary, as the URL asks:
-    ``sort`` (a column, ``-`` first for descending) and ``trend`` (``day`` or ``week``)."""
+    ``sort`` (a column, ``-`` first for descending), ``trend`` (``day`` or ``week``) and
+    ``rows`` (the page of the agents table; anything but a page number is the first)."""
 
     sort: str = ""
     trend: str = ""
+    rows: int = 1
 
     @classmethod
     def from_query(cls, query) -> "ManagerView":
-        return cls(sort=query.get("sort", ""), trend=query.get("trend", ""))
+        rows = query.get("rows", "")
+        return cls(
+            sort=query.get("sort", ""),
+            trend=query.get("trend", ""),
+            rows=int(rows) if rows.isascii() and rows.isdigit() and 0 < int(rows) < 10**6 else 1,
+        )
+
+
+# Agents per page of the goal tracker's table. Totals, charts and exports cover every row; a
+# page of 500 agents was 950 KB of HTML whose rendering took most of the request.
+AGENT_ROWS_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """The agents table's page: its rows, and where the pages before and after it are."""
+
+    rows: list
+    page: int
+    pages: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def rows_page(rows: list, page: int, per_page: int | None = None) -> RowsPage:
+    per_page = per_page or AGENT_ROWS_PER_PAGE
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    return RowsPage(rows[(page - 1) * per_page : page * per_page], page, pages)
 
 
 @dataclass(frozen=True)
@@ -104,6 +140,7 @@ def _manager_extras(context: ReportContext, tracker: GoalTracker, view: ManagerV
     sorting = sort_tracker(tracker, view.sort)
     extras = {**trend_section(context, view.trend), **headlines_with_change(context, tracker)}
     extras["sorting"] = sorting
+    extras["table"] = rows_page(tracker.rows, view.rows)
     extras["notices"] = [*([sorting.error] if sorting.error else []), *extras["notices"]]
     # Carried by the filter form, the sort links and the pagination, so nothing asked is lost.
     extras["keep"] = {"sort": sorting.param, "trend": extras["trend_param"]}
