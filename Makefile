@@ -92,6 +92,7 @@ scorecard: install ## Reliability and security scorecard (matrix, bad inputs, lo
 .PHONY: deploy-check
 deploy-check: install ## manage.py check --deploy under production settings
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	SECRETS_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	DEBUG=0 PRODUCTION=1 ALLOWED_HOSTS=outcomes.example.com \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

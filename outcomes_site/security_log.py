@@ -115,3 +115,9 @@ class SecurityLogConfig(AppConfig):
         user_login_failed.connect(sign_in_failed, dispatch_uid="security_log.sign_in_failed")
         user_locked_out.connect(locked_out, dispatch_uid="security_log.locked_out")
         user_logged_out.connect(signed_out, dispatch_uid="security_log.signed_out")
+
+        from django.core import checks
+
+        from outcomes_site.secret_box import check_keys
+
+        checks.register(check_keys, checks.Tags.security, deploy=True)

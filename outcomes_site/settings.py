@@ -26,6 +26,12 @@ if not SECRET_KEY:
     # Only reachable with DEBUG or under tests; production refuses to start without a key.
     SECRET_KEY = "insecure-local-development-key-never-used-in-production-0123456789"  # noqa: S105
 
+# Secrets that admins paste or that the app generates (webhook secrets, identity-provider client
+# secrets) are stored encrypted with these Fernet keys (outcomes_site.secret_box). The first key
+# encrypts; every key decrypts, so a new key goes first and an old one stays until re-encrypted.
+# Without them a key is derived from SECRET_KEY; `check --deploy` asks for them in production.
+SECRETS_ENCRYPTION_KEYS = env_list("SECRETS_ENCRYPTION_KEYS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

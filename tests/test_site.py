@@ -103,6 +103,7 @@ def test_deploy_check_is_clean_with_production_settings():
     env = {
         "PATH": "/usr/bin:/bin",
         "SECRET_KEY": "x" * 30 + "-production-like-secret-key-for-the-check-0123456789",
+        "SECRETS_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWZlcm5ldC1rZXktMzJieXQ=",
         "DEBUG": "0",
         "PRODUCTION": "1",
         "ALLOWED_HOSTS": "outcomes.example.com",
