@@ -33,6 +33,17 @@ PEOPLE: dict[str, tuple[str, str, list[str], list[str], str | None]] = {
 }
 
 
+# Where some demo agents work, and how they write numbers (User.time_zone, number_format): the
+# workspace shows each their own zone. The others, and "agent", follow the account's zone.
+ZONES = {
+    "agent2": ("Europe/Berlin", "comma"),
+    "agent3": ("America/Sao_Paulo", "comma"),
+    "agent5": ("Asia/Kolkata", "point"),
+    "agent7": ("Europe/Lisbon", "comma"),
+    "agent9": ("America/New_York", "point"),
+}
+
+
 def seed_people(*, password_hash: str | None = None) -> dict[str, User]:
     """Skills, groups and the fixed demo logins. Returns the users by username."""
     skills = {name: Skill.objects.get_or_create(name=name)[0] for name in SKILLS}
@@ -50,6 +61,8 @@ def seed_people(*, password_hash: str | None = None) -> dict[str, User]:
                 password=password_hash,
                 email=f"{username}@example.com",
                 agent_group=groups.get(group_name),
+                time_zone=ZONES.get(username, ("", ""))[0],
+                number_format=ZONES.get(username, ("", "point"))[1],
             )
             user.groups.set([roles[name] for name in role_names])
             user.skills.set([skills[name] for name in skill_names])

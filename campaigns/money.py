@@ -2,6 +2,8 @@
 
 Python and Django are lenient (``float("1e400")``, ``Decimal("1_000")``, full-width digits,
 ``NaN``); reported money must not be, so every form, the API and the services parse through here.
+The API takes the plain form ("1234.50"); a form passes its user's number format, so that a
+centre that writes "1.234,50" types amounts as it writes them (``parse_money(..., number_format)``).
 """
 
 import re
@@ -20,6 +22,49 @@ PLAIN_DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 # ideographic spaces (U+00A0, U+2003, U+3000), which a pasted amount must not hide.
 ASCII_SPACE = " \t\n\r\x0b\x0c"
 MAX_DIGITS_BEFORE_POINT = 12
+
+# A person's number format (``User.number_format``): (grouping mark, decimal mark, an example).
+# Groups, when used, are exactly three digits ("1,234.50"; never "12,34.50").
+NUMBER_MARKS = {
+    "point": (",", ".", ("12.50", "1,234.50")),
+    "comma": (".", ",", ("12,50", "1.234,50")),
+}
+
+
+def _formatted_pattern(group: str, point: str) -> re.Pattern[str]:
+    g, p = re.escape(group), re.escape(point)
+    whole = rf"(?:\d{{1,3}}(?:{g}\d{{3}})+|\d+)"
+    return re.compile(rf"-?(?:{whole}(?:{p}\d*)?|{p}\d+)", re.ASCII)
+
+
+FORMATTED_DECIMAL = {name: _formatted_pattern(g, p) for name, (g, p, _e) in NUMBER_MARKS.items()}
+
+
+def _unformatted(raw: object, number_format: str) -> object:
+    """``raw`` typed in ``number_format`` turned into the plain form, or a ValidationError
+    naming the format's own example. Anything but text is left to ``parse_decimal``."""
+    if not isinstance(raw, str):
+        return raw
+    group, point, (short, grouped) = NUMBER_MARKS[number_format]
+    text = raw.strip(ASCII_SPACE)
+    if not FORMATTED_DECIMAL[number_format].fullmatch(text):
+        raise ValidationError(
+            _("Enter a plain number such as %(short)s or %(grouped)s.")
+            % {"short": short, "grouped": grouped},
+            code="invalid",
+        )
+    return text.replace(group, "").replace(point, ".")
+
+
+def format_amount(value: Decimal | str | None, number_format: str = "point") -> str:
+    """``value`` as a form shows it to a person who writes ``number_format`` (no grouping, so
+    that it reads back unchanged): "1234.5" or "1234,5"."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    return (
+        text.replace(".", NUMBER_MARKS[number_format][1]) if number_format in NUMBER_MARKS else text
+    )
 
 
 def _currencies_in_use(today: date) -> frozenset[str]:
@@ -102,8 +147,12 @@ def parse_decimal(raw: object, *, allow_negative: bool = False) -> Decimal:
     return value
 
 
-def parse_money(raw: object, currency: str) -> Decimal:
-    """A non-negative amount with no more decimals than ``currency`` allows."""
+def parse_money(raw: object, currency: str, *, number_format: str | None = None) -> Decimal:
+    """A non-negative amount with no more decimals than ``currency`` allows. ``number_format``
+    (a form's user's, see ``NUMBER_MARKS``) admits its grouping and decimal marks; without it,
+    only the plain form (the API's)."""
+    if number_format is not None:
+        raw = _unformatted(raw, number_format)
     value = parse_decimal(raw)
     places = minor_units(currency)
     exponent = value.as_tuple().exponent

@@ -33,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_all_reports",
         "campaigns.act_for_team",
         "campaigns.set_targets",
+        "platforms.manage_platforms",
     ],
     Role.CAMPAIGN_MANAGER: [
         "campaigns.configure_campaigns",

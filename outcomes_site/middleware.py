@@ -2,20 +2,24 @@
 
 import logging
 import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 logger = logging.getLogger(__name__)
+request_logger = logging.getLogger("django.request")
 
 
 class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -125,3 +129,69 @@ class PrivateResponseMiddleware:
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private
             response.headers.setdefault("Pragma", "no-cache")
         return response
+
+
+def zone_for(user) -> ZoneInfo:
+    """The zone ``user`` reads the workspace in: their own, else the account's report zone, else
+    the server's. An empty own zone costs the account settings read, which workspace pages make
+    anyway (once per request)."""
+    from campaigns.models import AccountSettings  # the apps are loaded after this module
+
+    name = getattr(user, "time_zone", "") or AccountSettings.load().report_time_zone
+    try:
+        return ZoneInfo(name or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+class WorkspaceTimeZoneMiddleware:
+    """Workspace pages (and the preferences page, which names the zone) show times in the
+    signed-in person's zone (``zone_for``); every other page keeps the server's, and reports
+    choose the account's themselves (STYLE.md)."""
+
+    PREFIXES = ("/workspace/", "/preferences/", "/embed/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if not request.path.startswith(self.PREFIXES) or user is None or not user.is_authenticated:
+            return self.get_response(request)
+        timezone.activate(zone_for(user))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+class DebugErrorPagesMiddleware:
+    """Under ``make run`` (``DEBUG``) too, a missing page or a failure shows the product's own
+    page, never Django's debug pages, which list every URL of the app or the settings. The
+    traceback still goes to the console (the ``django.request`` logger). Does nothing when
+    ``DEBUG`` is off: Django calls the ``handler404``/``handler500`` views itself then. 403
+    needs nothing here: Django calls ``handler403`` whatever ``DEBUG`` says."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No URL matched: Django has already answered with its debug 404, which lists the URLs.
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            from outcomes_site.views import page_not_found
+
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG or isinstance(exception, PermissionDenied | BadRequest):
+            return None
+        from outcomes_site.views import page_not_found, server_error
+
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        if isinstance(exception, SuspiciousOperation):
+            return None
+        request_logger.error("Internal Server Error: %s", request.path, exc_info=exception)
+        return server_error(request)

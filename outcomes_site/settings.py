@@ -4,6 +4,7 @@ See docs/deploy.md for the table of variables. Nothing secret is written here.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,26 +49,40 @@ INSTALLED_APPS = [
     *(["bench"] if env_bool("BENCH_REFERENCES") else []),
     "campaigns",
     "workspace",
+    "workspace.platforms",
+    "workspace.webhooks",
+    "workspace.embed",  # the widget as a panel inside agent desktops
     "reporting",
     "django_tasks_db",
     "outcomes_site.security_log.SecurityLogConfig",  # sign-in and refusal logging (receivers)
+    # Single sign-on (docs/sso.md): django-allauth's OpenID Connect and SAML providers.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "campaigns.sso",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "workspace.embed.middleware.EmbedCookieMiddleware",  # the panel's own cookies, /embed/ only
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # single sign-on's login state
     "outcomes_site.middleware.PrivateResponseMiddleware",  # no-store when signed in, and on the API
     "outcomes_site.middleware.HtmxAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "outcomes_site.middleware.DebugErrorPagesMiddleware",  # the product's 404/500 under DEBUG too
     "outcomes_site.middleware.SessionTimeoutMiddleware",
+    "outcomes_site.middleware.WorkspaceTimeZoneMiddleware",  # the person's own zone, workspace only
     "outcomes_site.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,8 +141,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "campaigns.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password check
+    "campaigns.sso.backends.PasswordPolicyBackend",  # password sign-in off: break-glass only
     "outcomes_site.auth_backends.OneQueryModelBackend",  # ModelBackend, one query (Scaling)
 ]
+# Single sign-on through django-allauth (campaigns.sso, docs/sso.md): providers are rows an
+# admin edits, users are created at their first sign-in, nobody signs up with a password.
+ACCOUNT_ADAPTER = "campaigns.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "campaigns.sso.adapter.SocialAccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by e-mail is campaigns.sso's rule
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in buttons POST, with the CSRF token
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 # Brute force (docs/deploy.md, "Sign-in lockout"): 5 failed sign-ins for one username from one
 # address lock that pair for 15 minutes, so a stranger cannot lock the owner out from elsewhere;
 # 30 failures from one address, whatever the usernames, lock that address out
@@ -145,6 +173,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
+# An htmx request with a refused token is answered in place (outcomes_site/csrf_failure.py).
+CSRF_FAILURE_VIEW = "outcomes_site.csrf_failure.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -294,6 +324,18 @@ METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1
 # Personal data: events and transcripts older than this many months are deleted by
 # `manage.py retention_purge` (run it daily from cron or a scheduler); 0 keeps them forever.
 DATA_RETENTION_MONTHS = env_int("DATA_RETENTION_MONTHS", 24)
+
+# Outgoing webhooks (docs/integrations.md, "Outgoing webhooks"). Endpoints must be https on
+# public addresses; WEBHOOKS_ALLOW_LOOPBACK also admits loopback (http or https), for tests and a
+# receiver on the same machine. Retries wait these many seconds (the last one repeats); an
+# endpoint failing for WEBHOOKS_SWITCH_OFF_AFTER is switched off; the delivery log of delivered
+# messages is kept WEBHOOKS_LOG_DAYS days.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", default=TESTING)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_CONCURRENCY = env_int("WEBHOOKS_CONCURRENCY", 16)
+WEBHOOKS_RETRY_SECONDS = (5, 30, 120, 600, 1800, 3600)
+WEBHOOKS_SWITCH_OFF_AFTER = timedelta(days=1)
+WEBHOOKS_LOG_DAYS = env_int("WEBHOOKS_LOG_DAYS", 30)
 
 # Ingest API
 # Requests per minute per connector key (0: no limit), counted in the shared CACHES["default"].

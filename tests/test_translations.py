@@ -14,7 +14,12 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-TEMPLATE_DIRS = [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]
+# App templates, and those of apps nested in a package (workspace/platforms, campaigns/sso).
+TEMPLATE_DIRS = [
+    ROOT / "templates",
+    *sorted(ROOT.glob("*/templates")),
+    *sorted(d for d in ROOT.glob("*/*/templates") if not d.parts[len(ROOT.parts)].startswith(".")),
+]
 TRANSLATED_BLOCK = re.compile(r"{%\s*(blocktranslate|blocktrans|comment)\b.*?{%\s*end\1\s*%}", re.S)
 # Blocks whose content is markup, not language (a body class name).
 MARKUP_BLOCK = re.compile(r"{%\s*block body_class\s*%}.*?{%\s*endblock\s*%}", re.S)

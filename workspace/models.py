@@ -518,3 +518,82 @@ class CreditRebuild(models.Model):
 
     def __str__(self) -> str:
         return f"rebuild since {self.since or 'the start'}"
+
+
+class Completion(models.Model):
+    """What an ended conversation still owes, kept beside ``Credit`` by the same writes: its
+    assigned agent, skill and campaign as they are now, which attribute types an agent reported
+    (standing) or declined ("No outcome"), and whether its survey was answered. The completeness
+    report and the follow-up queue filter these rows; which outcomes and surveys are required is
+    configuration, read with them (``reporting.selectors.obligations``)."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, primary_key=True, related_name="completion"
+    )
+    # Copies of the conversation's columns, so that the reports' filters apply unchanged.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    ended_at = models.DateTimeField()
+    # One bit per attribute type (``workspace.services.credit.COVERED_BITS``) reported by an
+    # agent and standing, or declined: 0 when the conversation has no outcome at all.
+    covered = models.IntegerField()
+    submitted = models.PositiveSmallIntegerField()  # 1: a survey response was submitted
+    answered = models.PositiveSmallIntegerField()  # 1: any survey response (or a dismissal)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ended_at", "agent"], name="completion_ended_agent"),
+            models.Index(fields=["agent", "ended_at"], name="completion_agent_ended"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.covered}"
+
+
+class DuplicateGroup(models.Model):
+    """An order, lead or service id (``dedupe_key``) with more than one standing report, kept by
+    the credit writes: how many, the first one's time and whether their values or currencies
+    differ. The de-duplication review pages through these."""
+
+    dedupe_key = models.CharField(max_length=320, unique=True)
+    reports = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    conflict = models.PositiveSmallIntegerField()  # 1: amounts or currencies differ
+
+    class Meta:
+        indexes = [models.Index(fields=["-first_at", "dedupe_key"], name="duplicate_first")]
+
+    def __str__(self) -> str:
+        return f"{self.dedupe_key} x{self.reports}"
+
+
+class DuplicateAgent(models.Model):
+    """An agent concerned by a duplicate group (one of its reports, retracted or not, is theirs
+    or on a conversation assigned to them), with the group's figures copied: a manager's review
+    reads the rows of their agents alone."""
+
+    dedupe_key = models.CharField(max_length=320)
+    agent_id = models.BigIntegerField()
+    reports = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    conflict = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key", "agent_id"], name="duplicate_agent_key")
+        ]
+        indexes = [models.Index(fields=["first_at", "agent_id"], name="duplicate_agent_first")]
+
+    def __str__(self) -> str:
+        return f"{self.dedupe_key}: {self.agent_id}"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workspace import views
-from workspace.views import conversations, outcomes, privacy, surveys
+from workspace.views import conversations, outcomes, privacy, surveys, transcript
 
 app_name = "workspace"
 
@@ -11,6 +11,11 @@ urlpatterns = [
         "conversations/<int:pk>/",
         views.conversation_detail,
         name="conversation-detail",
+    ),
+    path(
+        "conversations/<int:pk>/transcript/",
+        transcript.transcript_poll,
+        name="conversation-transcript",
     ),
     path(
         "conversations/<int:pk>/close/",

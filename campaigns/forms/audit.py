@@ -3,10 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.audit_wording import action_label, object_type_label
 from campaigns.models import AuditEntry, User
 
 
 class AuditFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("changes", _("Changes")),
+            ("sign_ins", _("Sign-ins and sign-outs")),
+            ("all", _("Everything")),
+        ],
+    )
     actor = forms.ModelChoiceField(
         label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
@@ -27,9 +37,12 @@ class AuditFilterForm(forms.Form):
         ).order_by("username")
         self.fields["object_type"].choices = [
             ("", _("Everything")),
-            *[(t, t.partition(".")[2] or t) for t in object_types],
+            *[(t, object_type_label(t)) for t in object_types],
         ]
-        self.fields["action"].choices = [("", _("Any action")), *[(a, a) for a in actions]]
+        self.fields["action"].choices = [
+            ("", _("Any action")),
+            *sorted(((a, action_label(a)) for a in actions), key=lambda choice: choice[1]),
+        ]
 
     def filters(self) -> dict:
         """Keyword arguments for ``audit_entries`` (empty when the form is invalid)."""

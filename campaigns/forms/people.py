@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.forms.preferences import time_zone_field
 from campaigns.models import AgentGroup, Skill, User
 from campaigns.roles import ROLE_LABELS
 from outcomes_site.names import NameField
@@ -38,18 +39,33 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "agent_group", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "agent_group",
+            "is_active",
+            "time_zone",
+            "number_format",
+        ]
         field_classes = {"username": NameField, "first_name": NameField, "last_name": NameField}
         labels = {"is_active": _("Active (may sign in)")}
+        widgets = {"number_format": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = time_zone_field()
+        self.fields["number_format"].required = False  # not sent: keep the person's own
         if self.instance.pk:
             self.fields["roles"].initial = list(self.instance.groups.all())
             self.fields["skills"].initial = list(self.instance.skills.all())
         else:
             self.fields["password"].required = True
             self.fields["password"].help_text = ""
+
+    def clean_number_format(self) -> str:
+        return self.cleaned_data.get("number_format") or self.instance.number_format
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password", "")

@@ -1,13 +1,35 @@
 """People: skills, agent groups and the user model."""
 
+from functools import cache
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MAX_WINDOW_MINUTES = 72 * 60
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """IANA zone names this machine knows ("Europe/Lisbon"), sorted; no legacy aliases."""
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+def validate_time_zone(name: str) -> None:
+    if name and name not in time_zone_names():
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
+
+
+class NumberFormat(models.TextChoices):
+    """How a person writes and reads numbers: the grouping and decimal marks."""
+
+    POINT = "point", _("1,234.50 (decimal point)")
+    COMMA = "comma", _("1.234,50 (decimal comma)")
 
 
 class Skill(models.Model):
@@ -77,6 +99,21 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
         verbose_name=_("agent group"),
+    )
+    # Empty: the account's report time zone (AccountSettings), so a new user needs no setup.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("The Agent Workspace shows times in this zone. Empty: the account's."),
+    )
+    number_format = models.CharField(
+        _("number format"),
+        max_length=8,
+        choices=NumberFormat.choices,
+        default=NumberFormat.POINT,
+        help_text=_("How amounts are typed and shown."),
     )
 
     objects = UserManager()

@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from campaigns.audit_wording import SIGN_IN_PREFIX, describe
 from campaigns.models import AuditEntry, User
 
 PAGE_SIZE = 50
@@ -47,8 +48,17 @@ def audit_entries(
     date_from: date | None = None,
     date_to: date | None = None,
     query: str = "",
+    kind: str = "changes",
 ) -> QuerySet[AuditEntry]:
+    """Entries matching the filters, newest first. ``kind``: "changes" (the default: sign-ins
+    and sign-outs would flood it), "sign_ins" (only those), or "all"."""
     entries = AuditEntry.objects.select_related("actor")
+    if action:
+        pass  # a chosen action says which kind it is
+    elif kind == "changes":
+        entries = entries.exclude(action__startswith=SIGN_IN_PREFIX)
+    elif kind == "sign_ins":
+        entries = entries.filter(action__startswith=SIGN_IN_PREFIX)
     if actor is not None:
         entries = entries.filter(actor=actor)
     if object_type:
@@ -73,6 +83,7 @@ def audit_page(entries: QuerySet[AuditEntry], number: object) -> Page:
     page.object_list = list(page.object_list)
     for entry in page.object_list:
         entry.changes = audit_changes(entry)
+        entry.description = describe(entry)
     return page
 
 

@@ -15,7 +15,10 @@ USER_AUDIT_FIELDS = [
     "agent_group",
     "skills",
     "groups",
+    "time_zone",
+    "number_format",
 ]
+PREFERENCE_FIELDS = ["time_zone", "number_format"]
 
 
 @transaction.atomic
@@ -44,6 +47,19 @@ def user_save(
         before=before,
         after=snapshot(user, USER_AUDIT_FIELDS),
     )
+    return user
+
+
+@transaction.atomic
+def user_preferences_save(*, actor: User, user: User, time_zone: str, number_format: str) -> User:
+    """A person's time zone (empty: the account's) and number format; audited."""
+    # From the row: a bound form has already set the new values on ``user``.
+    before = User.objects.filter(pk=user.pk).values(*PREFERENCE_FIELDS).get()
+    user.time_zone, user.number_format = time_zone, number_format
+    user.save(update_fields=PREFERENCE_FIELDS)
+    after = snapshot(user, PREFERENCE_FIELDS)
+    if after != before:
+        audit_record(actor=actor, action="user.preferences", obj=user, before=before, after=after)
     return user
 
 

@@ -11,6 +11,8 @@ from campaigns.forms.people import GroupForm, SkillForm, UserForm
 from campaigns.models import AgentGroup, Skill, User
 from campaigns.selectors.people import groups_list, skills_list, users_list
 from campaigns.services.people import group_save, skill_save, user_save
+from campaigns.sso.forms import directory_fields_lock
+from campaigns.sso.selectors import sso_managed_user_ids
 
 MANAGE_PEOPLE = "campaigns.manage_people"
 
@@ -25,7 +27,9 @@ def _people_page(
 @permission_required(MANAGE_PEOPLE, raise_exception=True)
 def user_list(request: HttpRequest) -> HttpResponse:
     return _people_page(
-        request, "campaigns/user_list.html", {"users": users_list(), "tab": "users"}
+        request,
+        "campaigns/user_list.html",
+        {"users": users_list(), "tab": "users", "sso_ids": sso_managed_user_ids()},
     )
 
 
@@ -34,6 +38,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     person = get_object_or_404(User, pk=pk) if pk else User()
     form = UserForm(request.POST or None, instance=person)
+    sso_managed = directory_fields_lock(form, person)  # read-only: set by single sign-on
     if request.method == "POST" and form.is_valid():
         user_save(
             actor=request.user,
@@ -48,7 +53,7 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _people_page(
         request,
         "campaigns/user_form.html",
-        {"form": form, "person": person, "tab": "users"},
+        {"form": form, "person": person, "tab": "users", "sso_managed": sso_managed},
         status,
     )
 

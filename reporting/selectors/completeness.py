@@ -1,6 +1,9 @@
 """Outcome completeness: per agent, the conversations that ended in the period (credited to the
 last assigned agent), how many have an outcome or a submitted survey, and the follow-up queue of
-conversations whose window is still open with required outcomes or a required survey pending."""
+conversations whose window is still open with required outcomes or a required survey pending.
+
+Read from the ``Completion`` rows the writes keep (one per ended conversation, with what its
+agents reported, declined and answered), so that a month of a large team is one range read."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +20,7 @@ from reporting.selectors.obligations import (
     missing_required_q,
     outcome_window,
 )
-from workspace.models import Conversation, SurveyResponse
+from workspace.models import Completion, Conversation
 
 
 class CompletenessSet:
@@ -50,48 +53,70 @@ class CompletenessRow:
 
 
 def _complete_q() -> Q:
-    submitted = SurveyResponse.objects.filter(status=SurveyResponse.Status.SUBMITTED)
-    return has_outcome_q() | Q(pk__in=submitted.values("conversation_id"))
+    return has_outcome_q() | Q(submitted=1)
+
+
+def _kept(context: ReportContext) -> QuerySet[Completion]:
+    """The ended conversations in scope and filters, as their ``Completion`` rows."""
+    return Completion.objects.filter(conversation_filters_q(context))
+
+
+def _completions(
+    context: ReportContext, which: str, account: AccountSettings
+) -> QuerySet[Completion]:
+    f = context.filters
+    if which == CompletenessSet.QUEUE:
+        return _kept(context).filter(follow_up_q(context, account))
+    ended = _kept(context).filter(ended_at__gte=f.start_at, ended_at__lt=f.end_at)
+    if which == CompletenessSet.COMPLETE:
+        return ended.filter(_complete_q())
+    if which == CompletenessSet.INCOMPLETE:
+        return ended.exclude(_complete_q())
+    if which == CompletenessSet.NOT_REPORTED:
+        closed_before = context.now - outcome_window(account)
+        return ended.filter(missing_required_q(), ended_at__lte=closed_before)
+    return ended
 
 
 def completeness_conversations(
     context: ReportContext, which: str, account: AccountSettings
 ) -> QuerySet[Conversation]:
     """The conversations behind one completeness number (``CompletenessSet``)."""
-    f = context.filters
-    base = Conversation.objects.filter(conversation_filters_q(context))
-    closed_before = context.now - outcome_window(account)
-    if which == CompletenessSet.QUEUE:
-        return base.filter(follow_up_q(context, account))
-    ended = base.filter(ended_at__gte=f.start_at, ended_at__lt=f.end_at)
-    if which == CompletenessSet.COMPLETE:
-        return ended.filter(_complete_q())
-    if which == CompletenessSet.INCOMPLETE:
-        return ended.exclude(_complete_q())
-    if which == CompletenessSet.NOT_REPORTED:
-        return ended.filter(missing_required_q(), ended_at__lte=closed_before)
-    return ended
+    chosen = _completions(context, which, account).values("conversation_id")
+    return Conversation.objects.filter(pk__in=chosen)
 
 
-def follow_up_q(context: ReportContext, account: AccountSettings, plan: SurveyPlan | None = None):
-    """Ended, window still open, and a required outcome or a required survey still pending."""
+def follow_up_q(
+    context: ReportContext,
+    account: AccountSettings,
+    plan: SurveyPlan | None = None,
+    missing: Q | None = None,
+) -> Q:
+    """On ``Completion`` rows: window still open, and a required outcome or a required survey
+    still pending. Both end within the longest of the outcome window and the survey timeouts, a
+    bound that lets the database read only the last hours' rows."""
     plan = plan or SurveyPlan.load()
-    outcomes_open = Q(ended_at__gt=context.now - outcome_window(account))
-    survey_pending = plan.required_q() & plan.pending_q(context.now)
-    return Q(ended_at__isnull=False) & ((outcomes_open & missing_required_q()) | survey_pending)
+    window = outcome_window(account)
+    outcomes_open = Q(ended_at__gt=context.now - window)
+    survey_pending = plan.required_q() & plan.pending_q(context.now, Q(answered=0))
+    recent = Q(ended_at__gt=context.now - max(window, plan.longest_timeout()))
+    missing = missing if missing is not None else missing_required_q()
+    return recent & ((outcomes_open & missing) | survey_pending)
 
 
 def completeness_rows(context: ReportContext, account: AccountSettings) -> list[CompletenessRow]:
-    """One row per agent in scope with conversations ended in the period (two queries)."""
+    """One row per agent in scope with conversations ended in the period (four queries)."""
     closed_before = context.now - outcome_window(account)
-    ended = completeness_conversations(context, CompletenessSet.ENDED, account)
+    ended = _completions(context, CompletenessSet.ENDED, account)
     counts = (
         ended.order_by()
         .values("agent_id")
         .annotate(
-            ended=Count("pk"),
-            complete=Count("pk", filter=_complete_q()),
-            not_reported=Count("pk", filter=missing_required_q() & Q(ended_at__lte=closed_before)),
+            ended=Count("conversation_id"),
+            complete=Count("conversation_id", filter=_complete_q()),
+            not_reported=Count(
+                "conversation_id", filter=missing_required_q() & Q(ended_at__lte=closed_before)
+            ),
         )
     )
     by_agent = {item["agent_id"]: item for item in counts}
@@ -118,19 +143,28 @@ def follow_up_queue(
     context: ReportContext, account: AccountSettings, *, limit: int = 50
 ) -> tuple[list[Conversation], int]:
     """The follow-up queue, oldest window first, with what each one still needs."""
-    plan = SurveyPlan.load()
-    base = Conversation.objects.filter(conversation_filters_q(context))
-    queue = base.filter(follow_up_q(context, account, plan))
-    survey_pending = plan.required_q() & plan.pending_q(context.now)
+    plan, missing = SurveyPlan.load(), missing_required_q()
+    queue = _kept(context).filter(follow_up_q(context, account, plan, missing))
+    survey_pending = plan.required_q() & plan.pending_q(context.now, Q(answered=0))
     outcomes_open = Q(ended_at__gt=context.now - outcome_window(account))
-    rows = list(
-        queue.select_related("agent", "skill", "visitor")
-        .annotate(
-            outcomes_pending=_flag(outcomes_open & missing_required_q()),
+    needs = list(
+        queue.annotate(
+            outcomes_pending=_flag(outcomes_open & missing),
             survey_pending=_flag(survey_pending),
         )
-        .order_by("ended_at", "pk")[:limit]
+        .order_by("ended_at", "conversation_id")
+        .values_list("conversation_id", "outcomes_pending", "survey_pending")[:limit]
     )
-    for conversation in rows:
+    conversations = Conversation.objects.select_related("agent", "skill", "visitor").in_bulk(
+        ids_or_nothing(pk for pk, _outcomes, _survey in needs)
+    )
+    rows = []
+    for pk, outcomes_pending, survey_pending in needs:
+        conversation = conversations[pk]
+        conversation.outcomes_pending, conversation.survey_pending = (
+            outcomes_pending,
+            survey_pending,
+        )
         conversation.closes_at = conversation.ended_at + outcome_window(account)
+        rows.append(conversation)
     return rows, queue.count()

@@ -6,15 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, QuerySet
 
 from reporting.filters import Scope
 from reporting.selectors.context import ReportContext
-from workspace.models import EngagementAttributeEvent
+from workspace.models import DuplicateAgent, DuplicateGroup, EngagementAttributeEvent
 
 
 @dataclass
-class DuplicateGroup:
+class Duplicates:
     dedupe_key: str
     reports: int
     first_at: object
@@ -26,47 +25,26 @@ class DuplicateGroup:
         return self.events[0] if self.events else None
 
 
-def _in_scope_keys(context: ReportContext) -> QuerySet:
-    events = EngagementAttributeEvent.objects.exclude(dedupe_key="")
-    scope = context.scope
-    if scope.kind != Scope.ALL:
-        agents = scope.agents().values("pk")
-        events = events.filter(Q(agent__in=agents) | Q(conversation__agent__in=agents))
-    return events.values("dedupe_key")
-
-
 def duplicate_groups(context: ReportContext, *, conflicts_only: bool = False, page: int = 1):
-    """Keys with more than one standing report whose first report is in the period, a page at
-    a time, with all their reports in order (three queries)."""
+    """Keys with more than one standing report whose first report is in the period (and, for a
+    manager, one of whose reports concerns an agent in scope), newest first, a page at a time,
+    with all their reports in order (three queries). Reads the ``DuplicateGroup`` rows the
+    credit writes keep (``workspace.services.credit``), or their copies per agent."""
     f = context.filters
-    keys = (
-        EngagementAttributeEvent.objects.filter(
-            retracted_at__isnull=True, dedupe_key__in=_in_scope_keys(context)
-        )
-        .order_by()
-        .values("dedupe_key")
-        .annotate(
-            n=Count("pk"),
-            first_at=Min("occurred_at"),
-            amounts=Count("amount", distinct=True),
-            currencies=Count("currency", distinct=True),
-            missing_amounts=Count("pk", filter=Q(amount__isnull=True)),
-        )
-        .filter(n__gt=1, first_at__gte=f.start_at, first_at__lt=f.end_at)
-    )
-    conflict = Q(amounts__gt=1) | Q(currencies__gt=1) | Q(missing_amounts__gt=0, amounts__gt=0)
+    columns = ("dedupe_key", "reports", "first_at", "conflict")
+    if context.scope.kind == Scope.ALL:
+        keys = DuplicateGroup.objects.values(*columns)
+    else:  # the copies on the rows of the agents in scope: one range read, no join
+        agents = context.scope.agents().values("pk")
+        keys = DuplicateAgent.objects.filter(agent_id__in=agents).values(*columns).distinct()
+    keys = keys.filter(first_at__gte=f.start_at, first_at__lt=f.end_at)
     if conflicts_only:
-        keys = keys.filter(conflict)
+        keys = keys.filter(conflict=1)
     paginator = Paginator(keys.order_by("-first_at", "dedupe_key"), 25)
     page_obj = paginator.get_page(page)
     groups = {
-        item["dedupe_key"]: DuplicateGroup(
-            item["dedupe_key"],
-            item["n"],
-            item["first_at"],
-            item["amounts"] > 1
-            or item["currencies"] > 1
-            or (item["missing_amounts"] > 0 and item["amounts"] > 0),
+        item["dedupe_key"]: Duplicates(
+            item["dedupe_key"], item["reports"], item["first_at"], bool(item["conflict"])
         )
         for item in page_obj.object_list
     }

@@ -1,6 +1,7 @@
 """What was asked of agents on each conversation, as query conditions: which survey applies and
-until when, which outcomes are required and whether they were reported. Everything is derived
-from timestamps when read (SPEC section 2), using the same rules as the Agent Workspace:
+until when, which outcomes are required and whether they were reported. What agents did is kept
+on ``Completion`` rows by the writes; what was required, and until when, is configuration and
+timestamps, derived when read (SPEC section 2), using the same rules as the Agent Workspace:
 the skill's active survey, else the active default survey; the skill's timeout override, else the
 survey's; required outcomes are those switched on with **Required before close** for the skill.
 """
@@ -9,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.lookups import Exact, IsNull
 
 from campaigns.models import (
@@ -19,10 +20,13 @@ from campaigns.models import (
     Campaign,
     Skill,
     SurveyQuestion,
+    User,
 )
 from reporting.filters import NONE, ReportFilters
+from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
-from workspace.models import AGENT_SOURCES, EngagementAttributeEvent, NoOutcome, SurveyResponse
+from workspace.models import SurveyResponse
+from workspace.services.credit import COVERED_BITS, OTHER_TYPE_BIT
 
 
 def campaign_q(filters: ReportFilters) -> Q:
@@ -69,31 +73,36 @@ def conversation_filters_q(context: ReportContext) -> Q:
 
 
 def has_outcome_q() -> Q:
-    """At least one agent-reported outcome still standing, or an explicit "No outcome"."""
-    reported = EngagementAttributeEvent.objects.filter(
-        conversation=OuterRef("pk"), source__in=AGENT_SOURCES, retracted_at__isnull=True
-    )
-    declined = NoOutcome.objects.filter(conversation=OuterRef("pk"))
-    return Q(Exists(reported)) | Q(Exists(declined))
+    """On a ``Completion`` row: at least one agent-reported outcome still standing, or an
+    explicit "No outcome"."""
+    return Q(covered__gt=0)
 
 
 def missing_required_q() -> Q:
-    """A required outcome neither reported (by an agent, not retracted) nor declined: for the
-    conversation's skill, or without a skill for any of the assigned agent's skills."""
-    reported = EngagementAttributeEvent.objects.filter(
-        conversation=OuterRef(OuterRef("pk")), source__in=AGENT_SOURCES, retracted_at__isnull=True
-    ).values("attribute_type")
-    declined = NoOutcome.objects.filter(conversation=OuterRef(OuterRef("pk"))).values(
-        "attribute_type"
-    )
-    required = (
-        AttributeConfig.objects.filter(submit_by_agent=True, required_before_close=True)
-        .exclude(attribute_type__in=reported)
-        .exclude(attribute_type__in=declined)
-    )
-    by_skill = required.filter(skills=OuterRef("skill_id"))
-    by_agent = required.filter(skills__agents=OuterRef("agent_id"))
-    return Q(Exists(by_skill), skill__isnull=False) | Q(Exists(by_agent), skill__isnull=True)
+    """On a ``Completion`` row: a required outcome neither reported (by an agent, not
+    retracted) nor declined: for the conversation's skill, or without a skill for any of the
+    assigned agent's skills. Two small queries over configuration."""
+    required = AttributeConfig.objects.filter(submit_by_agent=True, required_before_close=True)
+    by_skill: dict[int, int] = defaultdict(int)
+    for attribute_type, skill_id in required.values_list("attribute_type", "skills"):
+        if skill_id is not None:
+            by_skill[skill_id] |= COVERED_BITS.get(attribute_type, OTHER_TYPE_BIT)
+    by_agent: dict[int, int] = defaultdict(int)
+    links = User.skills.through.objects.filter(skill_id__in=ids_or_nothing(by_skill))
+    for agent_id, skill_id in links.values_list("user_id", "skill_id"):
+        by_agent[agent_id] |= by_skill[skill_id]
+    q = Q(covered__lt=0)  # nothing: no outcome is required anywhere
+    for field, masks in (("skill_id", by_skill), ("agent_id", by_agent)):
+        ids_of: dict[int, list[int]] = defaultdict(list)
+        for pk, mask in masks.items():
+            ids_of[mask].append(pk)
+        for mask, ids in sorted(ids_of.items()):
+            lacking = ~Q(Exact(F("covered").bitand(mask), mask))
+            where = {f"{field}__in": sorted(ids)}
+            if field == "agent_id":
+                where["skill__isnull"] = True
+            q |= Q(**where) & lacking
+    return q
 
 
 def outcome_window(account: AccountSettings) -> timedelta:
@@ -186,5 +195,10 @@ class SurveyPlan:
     def timed_out_q(self, now: datetime) -> Q:
         return self.unanswered_q() & self.closed_q(now)
 
-    def pending_q(self, now: datetime) -> Q:
-        return self.unanswered_q() & ~self.closed_q(now)
+    def pending_q(self, now: datetime, unanswered: Q | None = None) -> Q:
+        """Unanswered (``unanswered``: that condition instead, on kept rows) and open still."""
+        return (unanswered or self.unanswered_q()) & ~self.closed_q(now)
+
+    def longest_timeout(self) -> timedelta:
+        """No survey is pending longer after its conversation ended."""
+        return timedelta(minutes=max([self.default_timeout, *self.timeout_of_skill.values()]))

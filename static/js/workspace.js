@@ -6,20 +6,25 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
-    swapped = target && target.id && target.id.indexOf("summary-") === 0 ? target.id : null;
+    var id = target && target.id;
+    // The widget's sections, one outcome type (what its forms redraw), and a Close's answer.
+    swapped = id && (id.indexOf("summary-") === 0 || id.indexOf("outcome-type-") === 0 ||
+      id === "close-status") ? id : null;
   });
 
   // outerHTML swaps replace the section: find the new one by id, then focus the first invalid
   // field, else the section's alert, else its heading, so a keyboard user stays in place.
   document.addEventListener("htmx:afterSettle", function () {
-    if (!swapped) { return; }
-    var section = document.getElementById(swapped);
+    var id = swapped;
     swapped = null;
+    if (!id) { return; }
+    var section = document.getElementById(id);
     if (!section) { return; }
     var target = section.querySelector("[aria-invalid=true]") ||
       section.querySelector("[data-focus-after-swap]");
     if (!target) {
-      target = section.querySelector("h3");
+      if (id === "close-status") { return; }  // nothing to say: the focus stays
+      target = section.querySelector("h3, h4");
       if (target) { target.setAttribute("tabindex", "-1"); }
     }
     if (target) { target.focus(); }

@@ -190,7 +190,7 @@ def test_agent_handles_two_conversations(demo, page, login, look):
     look("workspace")
 
     # A Sales conversation, with the mouse: outcomes and the survey.
-    open_now = page.get_by_role("region", name="Open")
+    open_now = page.get_by_role("list", name="Open")
     open_now.get_by_role("link", name="demo-live-visitor-1").click()
     expect(page.get_by_role("heading", name="Conversation summary")).to_be_visible()
     look("sales-conversation")
@@ -226,16 +226,14 @@ def test_agent_handles_two_conversations(demo, page, login, look):
     look("survey-submitted")
 
     page.get_by_role("button", name="Close conversation").click()
-    expect(page.get_by_role("status")).to_contain_text("Conversation closed.")
+    expect(page.locator("#messages")).to_contain_text("Conversation closed.")
     look("sales-closed")
 
     # A General conversation, with the keyboard only: the survey, then closing it.
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role(
         "link", name="Agent Workspace"
     ).click()
-    general = page.get_by_role("region", name="Open").get_by_role(
-        "link", name="demo-live-visitor-3"
-    )
+    general = page.get_by_role("list", name="Open").get_by_role("link", name="demo-live-visitor-3")
     tab_to(page, general)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Conversation summary")).to_be_visible()
@@ -262,7 +260,7 @@ def test_agent_handles_two_conversations(demo, page, login, look):
 
     tab_to(page, page.get_by_role("button", name="Close conversation"))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Conversation closed.")
+    expect(page.locator("#messages")).to_contain_text("Conversation closed.")
     look("general-closed")
     assert not Conversation.objects.filter(external_id__startswith="demo-live-", ended_at=None)
     look.finish()

@@ -23,7 +23,7 @@ def test_demo_login_lands_on_role_home(demo, page, login, shot, username, headin
 
 def test_agent_opens_a_conversation_and_sees_the_transcript(demo, page, login, shot):
     login("agent")
-    page.get_by_role("region", name="Recently closed").get_by_role("link").first.click()
+    page.get_by_role("list", name="Closed").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Transcript")).to_be_visible()
     expect(page.locator(".transcript__msg").first).to_be_visible()
     shot("agent-conversation")

@@ -24,7 +24,7 @@ def page(browser_type, browser_type_launch_args, browser_context_args):
 
 def test_back_after_sign_out_shows_sign_in_not_the_transcript(demo, page, login):
     login("agent")
-    page.get_by_role("region", name="Recently closed").get_by_role("link").first.click()
+    page.get_by_role("list", name="Closed").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Transcript")).to_be_visible()
     conversation_path = re.sub(r"^https?://[^/]+", "", page.url)
 

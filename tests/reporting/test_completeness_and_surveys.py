@@ -21,6 +21,7 @@ from reporting.selectors.obligations import SurveyPlan
 from reporting.selectors.surveys import answer_distribution, free_text_answers, survey_rows
 from tests.reporting.factories import context_for, conversation, event
 from workspace.models import NoOutcome, SurveyAnswer, SurveyResponse
+from workspace.services.credit import credit_completion
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -55,6 +56,7 @@ def test_completeness_counts_and_follow_up_queue(
     SurveyResponse.objects.create(
         conversation=c3, survey=survey, status="submitted", submitted_by=agent, submitted_at=NOW
     )
+    credit_completion([c2.pk, c3.pk])  # as the outcome and survey services do
     ended(agent, sales_skill, 13)  # nothing at all
     c5 = ended(agent, sales_skill, ago=timedelta(minutes=10))  # window still open
     c6 = ended(agent, sales_skill, 14)

@@ -375,7 +375,8 @@ def test_a_failing_job_does_not_stop_the_others(dummy_tasks, admin):
         counts = scheduler.run_due_jobs(NOW)
     finally:
         scheduler._jobs.pop("broken")
-    assert counts == {"broken": 0, "report-subscriptions": 1}
+    assert set(counts) == set(scheduler._jobs) | {"broken"}  # every job had its turn
+    assert (counts["broken"], counts["report-subscriptions"]) == (0, 1)
     assert len(dummy_tasks.results) == 1
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -22,6 +23,8 @@ from django.utils import timezone
 from reporting.models import ReportSubscription
 from reporting.services.subscriptions import unsubscribe_token
 from tests.security.conftest import API_ROLES, WEB_ROLES, World
+from workspace.platforms.models import ExternalRef, PlatformAccount, RefKind
+from workspace.platforms.services.accounts import platform_account_create
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +111,67 @@ def conv(**extra: Callable[[World], Any]) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.conversation.pk, **{k: f(w) for k, f in extra.items()}}
 
 
+def _platform(w: World, platform: str = "chatwoot", auth: str = "signature"):
+    """One account per kind for the whole world (kwargs may be asked for outside a cell's
+    rolled-back savepoint, so the account must be made once)."""
+    made = w.__dict__.setdefault("_matrix_platforms", {})
+    key = (platform, auth)
+    if key in made and PlatformAccount.objects.filter(pk=made[key].pk).exists():
+        return made[key]
+    account, token = platform_account_create(
+        actor=w.users["admin"],
+        platform=platform,
+        name=f"Matrix {platform}",
+        account_ref=f"matrix-{auth}",
+        auth=auth,
+        secret="matrix-secret",
+        now=timezone.now(),
+    )
+    account.new_token = token
+    made[key] = account
+    return account
+
+
+def _platform_pk(w: World) -> dict[str, Any]:
+    return {"pk": _platform(w).pk}
+
+
+def _platform_ref(w: World) -> ExternalRef:
+    now = timezone.now()
+    return ExternalRef.objects.create(
+        account=PlatformAccount.objects.filter(is_active=True).latest("pk"),
+        kind=RefKind.AGENT,
+        external_id="matrix-agent",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+
+
+def _webhook(w: World):
+    from workspace.webhooks.models import Endpoint
+
+    return Endpoint.objects.create(
+        url="https://crm.example.com/hooks", event_types=["outcome.reported"],
+        secret="whsec_bWF0cml4LXNlY3JldC1tYXRyaXgtc2VjcmV0", created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _webhook_delivery(w: World) -> dict[str, Any]:
+    from workspace.webhooks.models import Delivery, OutboxMessage
+
+    endpoint, now = _webhook(w), timezone.now()
+    message = OutboxMessage.objects.create(
+        event_type="conversation.closed", created_at=now, conversation=w.conversation
+    )
+    delivery = Delivery.objects.create(message=message, endpoint=endpoint, next_attempt_at=now)
+    return {"pk": endpoint.pk, "delivery_pk": delivery.pk}
+
+
+def _secret_receiver(w: World) -> dict[str, Any]:
+    account = _platform(w, auth="secret_path")
+    return {"slug": account.slug, "token": account.new_token}
+
+
 BUILDER_FRAGMENT = {"admin": 200, "campaign_manager": 200}
 INGEST_BODY = {
     "visitorId": "matrix-visitor",
@@ -116,6 +180,28 @@ INGEST_BODY = {
     ],
 }
 FEED_BODY = {"conversationId": "matrix-conversation", "visitorId": "matrix-visitor"}
+
+
+def _sso_provider(w: World) -> dict[str, Any]:
+    from campaigns.sso.models import IdentityProvider
+
+    provider, _ = IdentityProvider.objects.get_or_create(
+        slug="matrix", defaults={"name": "Matrix", "protocol": "saml"}
+    )
+    return {"pk": provider.pk}
+
+
+def _sso_mapping(w: World) -> dict[str, Any]:
+    from campaigns.sso.models import GroupMapping, IdentityProvider
+
+    provider = IdentityProvider.objects.get(pk=_sso_provider(w)["pk"])
+    return {"pk": GroupMapping.objects.create(provider=provider, external_group="g").pk}
+
+
+def _nobody(key: str) -> Callable[[World], dict[str, Any]]:
+    """A protocol endpoint asked for a provider that does not exist."""
+    return lambda w: {key: "nobody"}
+
 
 MATRIX: dict[str, Entry] = {
     # Site
@@ -127,6 +213,8 @@ MATRIX: dict[str, Entry] = {
     "metrics": Entry(get=roles(200, anonymous=200), post=roles(405, anonymous=405)),
     "login": Entry(get=roles(302, anonymous=200), post=roles(302, anonymous=200)),
     "logout": Entry(get=roles(405), post=roles(302)),
+    # Each person's own time zone and number format: every signed-in role.
+    "preferences": Entry(get=roles(200), post=roles(422)),
     # People (admins)
     "campaigns:user-list": Entry(get=people(200), post=GET_ONLY),
     "campaigns:user-create": Entry(get=people(200), post=people(422)),
@@ -164,6 +252,48 @@ MATRIX: dict[str, Entry] = {
     "campaigns:connector-revoke": Entry(
         get=POST_ONLY, post=builder(302), kwargs=pk("connector"), htmx_post=BUILDER_FRAGMENT
     ),
+    # Platforms and desktops (admins); the receivers answer the platforms, not sessions.
+    "platforms:platform-list": Entry(get=people(200), post=GET_ONLY),
+    "platforms:platform-create": Entry(get=POST_ONLY, post=people(422)),
+    "platforms:platform-detail": Entry(get=people(200), post=GET_ONLY, kwargs=_platform_pk),
+    "platforms:platform-secret": Entry(get=POST_ONLY, post=people(422), kwargs=_platform_pk),
+    "platforms:platform-remove": Entry(get=POST_ONLY, post=people(302), kwargs=_platform_pk),
+    "platforms:mapping-save": Entry(
+        get=POST_ONLY,
+        post=people(302),
+        kwargs=lambda w: {"pk": _platform(w).pk, "ref_pk": _platform_ref(w).pk},
+    ),
+    "platforms:chatwoot-receive": Entry(
+        get=roles(405, anonymous=405),
+        post=roles(401, anonymous=401),  # unsigned
+        kwargs=lambda w: {"slug": _platform(w).slug},
+        csrf=False,
+    ),
+    "platforms:chatwoot-receive-secret": Entry(
+        get=roles(405, anonymous=405),
+        post=roles(400, anonymous=400),  # the path is the credential; the form body is no JSON
+        kwargs=_secret_receiver,
+        csrf=False,
+    ),
+    "platforms:liveperson-receive": Entry(
+        get=roles(405, anonymous=405),
+        post=roles(401, anonymous=401),
+        kwargs=lambda w: {"slug": _platform(w, platform="liveperson").slug},
+        csrf=False,
+    ),
+    # Outgoing webhooks (admins: the platforms permission)
+    "webhooks:endpoint-list": Entry(get=people(200), post=GET_ONLY),
+    "webhooks:endpoint-create": Entry(get=people(200), post=people(422)),
+    "webhooks:endpoint-detail": Entry(
+        get=people(200), post=GET_ONLY, kwargs=lambda w: {"pk": _webhook(w).pk}
+    ),
+    "webhooks:endpoint-update": Entry(
+        get=POST_ONLY, post=people(422), kwargs=lambda w: {"pk": _webhook(w).pk}
+    ),
+    "webhooks:endpoint-rotate": Entry(
+        get=POST_ONLY, post=people(302), kwargs=lambda w: {"pk": _webhook(w).pk}
+    ),
+    "webhooks:delivery-replay": Entry(get=POST_ONLY, post=people(302), kwargs=_webhook_delivery),
     "campaigns:category-configure": Entry(
         get=builder(200),
         post=builder(422),
@@ -206,12 +336,21 @@ MATRIX: dict[str, Entry] = {
     "workspace:conversation-detail": Entry(
         get=conversation(agent=200, manager=200), post=GET_ONLY, kwargs=conv()
     ),
-    # The lead is required before close and not reported: the agent's close is refused (422).
+    # The lead is required before close and not reported: the agent's close is refused, in
+    # place for htmx (422) and by a redirect to the page that lists what is missing otherwise.
+    # A GET (a reload of the address) goes back to the conversation, which checks access.
     "workspace:conversation-close": Entry(
-        get=POST_ONLY, post=conversation(agent=422, manager=403), kwargs=conv()
+        get=roles(302),
+        post=conversation(agent=302, manager=403),
+        kwargs=conv(),
+        htmx_post={"agent": 422},
     ),
     "workspace:conversation-transfer": Entry(
-        get=POST_ONLY, post=conversation(agent=422, manager=403), kwargs=conv()
+        get=roles(302), post=conversation(agent=422, manager=403), kwargs=conv()
+    ),
+    # The transcript poll: new messages (or 204 when none) for those who may open the page.
+    "workspace:conversation-transcript": Entry(
+        get=conversation(agent=200, manager=200), post=GET_ONLY, kwargs=conv()
     ),
     "workspace:outcome-create": Entry(
         get=POST_ONLY,
@@ -247,12 +386,85 @@ MATRIX: dict[str, Entry] = {
         kwargs=conv(),
         htmx_post={"agent": 200},
     ),
+    # A dismiss without the confirmation answers with the question "Dismiss for good?".
     "workspace:survey-dismiss": Entry(
         get=POST_ONLY,
-        post=conversation(agent=302, manager=422),
+        post=conversation(agent=200, manager=422),
         kwargs=conv(),
         htmx_post={"agent": 200},
     ),
+    # Single sign-on (campaigns.sso). Protocol endpoints are asked for an unknown provider:
+    # 404 for everyone; their GET sign-in starts go back to the login page (the buttons POST).
+    "sso:settings": Entry(get=people(200), post=people(422)),
+    "sso:provider-create": Entry(get=people(200), post=people(422)),
+    "sso:provider-update": Entry(get=people(200), post=people(422), kwargs=_sso_provider),
+    "sso:mapping-create": Entry(get=POST_ONLY, post=people(422), kwargs=_sso_provider),
+    "sso:mapping-delete": Entry(get=POST_ONLY, post=people(302), kwargs=_sso_mapping),
+    "sso:refused": Entry(get=roles(403, anonymous=403), post=roles(405, anonymous=405)),
+    "sso:signed-out": Entry(get=roles(302, anonymous=302), post=roles(405, anonymous=405)),
+    "account_login": Entry(get=roles(302, anonymous=302), post=roles(302, anonymous=302)),
+    "account_inactive": Entry(get=roles(403, anonymous=403), post=roles(405, anonymous=405)),
+    "socialaccount_login_error": Entry(
+        get=roles(403, anonymous=403), post=roles(405, anonymous=405)
+    ),
+    "socialaccount_login_cancelled": Entry(
+        get=roles(403, anonymous=403), post=roles(405, anonymous=405)
+    ),
+    "socialaccount_signup": Entry(get=roles(403, anonymous=403), post=roles(405, anonymous=405)),
+    "openid_connect_login": Entry(
+        get=roles(302, anonymous=302),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("provider_id"),
+    ),
+    "openid_connect_callback": Entry(
+        get=roles(404, anonymous=404),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("provider_id"),
+    ),
+    "saml_login": Entry(
+        get=roles(302, anonymous=302),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("organization_slug"),
+    ),
+    # allauth's ACS keeps the answer and redirects to its finish step, which answers 404.
+    # CSRF-exempt: the identity provider posts the signed answer from its own site.
+    "saml_acs": Entry(
+        get=roles(302, anonymous=302),
+        post=roles(302, anonymous=302),
+        kwargs=_nobody("organization_slug"),
+        csrf=False,
+    ),
+    "saml_finish_acs": Entry(
+        get=roles(404, anonymous=404),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("organization_slug"),
+    ),
+    "saml_sls": Entry(
+        get=roles(404, anonymous=404),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("organization_slug"),
+    ),
+    "saml_metadata": Entry(
+        get=roles(404, anonymous=404),
+        post=roles(404, anonymous=404),
+        kwargs=_nobody("organization_slug"),
+    ),
+    # Agent-desktop panels (workspace.embed); saving with nothing filled in turns a desktop off.
+    # No desktop is turned on here, so the panel and its context answer 404 to everyone;
+    # workspace/embed's own tests cover a panel that is on.
+    "embed:desktop-settings": Entry(get=people(200), post=GET_ONLY),
+    "embed:desktop-save": Entry(
+        get=POST_ONLY, post=people(302), kwargs=lambda w: {"desktop": "chatwoot"}
+    ),
+    "embed:chatwoot-panel": Entry(get=roles(404, anonymous=404), post=roles(405, anonymous=405)),
+    "embed:chatwoot-context": Entry(get=roles(405, anonymous=405), post=roles(404, anonymous=404)),
+    # The code exchange is the credential: a bad code is 400 for everyone.
+    "embed:session-start": Entry(
+        get=roles(405, anonymous=405), post=roles(400, anonymous=400), csrf=False
+    ),
+    "embed:session-end": Entry(get=POST_ONLY, post=roles(200)),
+    # The sign-in window: its form for anonymous, a one-time code for the signed-in.
+    "embed:sign-in-window": Entry(get=roles(200, anonymous=200), post=roles(200, anonymous=422)),
     # Reports
     "reporting:home": Entry(get=reports(200), post=GET_ONLY),
     "reporting:goal-tracker": Entry(get=reports(200), post=GET_ONLY),
@@ -333,6 +545,17 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 
+# The panel serves the workspace's own pages again under /embed/w/ (namespace embed-widget),
+# with the panel's own session cookie: every role answers there exactly as in the workspace.
+MATRIX.update(
+    {
+        name.replace("workspace:", "embed-widget:", 1): entry
+        for name, entry in list(MATRIX.items())
+        if name.startswith("workspace:")
+    }
+)
+EMBED_PREFIX = "/embed/"
+
 ADMIN_PREFIX = "back-office/"
 
 
@@ -382,12 +605,23 @@ def _request(world: World, name: str, entry: Entry, role: str, method: str, htmx
             headers["Authorization"] = f"Bearer {world.api_keys[role]}"
     else:
         client = world.client_for(role)
+        if url.startswith(EMBED_PREFIX):
+            _as_panel(client)
     if method == "get":
         return client.get(url, headers=headers)
     if entry.is_api:
         body = json.dumps(entry.json_body(world))
         return client.post(url, body, content_type="application/json", headers=headers)
     return client.post(url, entry.data(world), headers=headers)
+
+
+def _as_panel(client: Client) -> None:
+    """Under /embed/ the session travels in the panel's own cookie (workspace.embed)."""
+    from workspace.embed.middleware import SESSION_COOKIE
+
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if session is not None:
+        client.cookies[SESSION_COOKIE] = session.value
 
 
 def _judge(response, expected: int | str, htmx: bool) -> str:
@@ -397,6 +631,9 @@ def _judge(response, expected: int | str, htmx: bool) -> str:
         if htmx:
             target = response.headers.get("HX-Redirect", "")
             if response.status_code == 200 and target.startswith(login):
+                return ""
+            # A panel reloads itself (and offers its sign-in window) instead.
+            if response.status_code == 200 and response.headers.get("HX-Refresh") == "true":
                 return ""
             return f"expected HX-Redirect to login, got {response.status_code} {target!r}"
         location = response.headers.get("Location", "")
@@ -442,7 +679,10 @@ def _csrf_cell(world: World, name: str, entry: Entry) -> Cell | None:
         return None
     url = reverse(name, kwargs=entry.kwargs(world))
     with transaction.atomic():
-        response = world.client_for(role, enforce_csrf=True).post(url, entry.data(world))
+        client = world.client_for(role, enforce_csrf=True)
+        if url.startswith(EMBED_PREFIX):
+            _as_panel(client)
+        response = client.post(url, entry.data(world))
         transaction.set_rollback(True)
     detail = "" if response.status_code == 403 else f"expected 403, got {response.status_code}"
     return Cell(name, role, "POST without CSRF token", 403, response.status_code, detail)

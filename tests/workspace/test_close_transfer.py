@@ -73,11 +73,20 @@ class TestClose:
     def test_required_outcome_blocks_closing_and_says_which(
         self, agent_client, conversation, required_purchase
     ):
+        # Without JavaScript: post, redirect, get; the page says what the Close waits for.
         response = agent_client.post(close_url(conversation))
-        assert response.status_code == 422
-        assert "Transaction" in response.content.decode()
+        assert response.status_code == 302
+        assert response["Location"].endswith("?close=blocked#close-status")
+        html = agent_client.get(response["Location"]).content.decode()
+        assert '<a href="#outcome-type-purchase">Transaction</a>' in html
         conversation.refresh_from_db()
         assert conversation.ended_at is None
+        # With htmx: 422 and the message alone, swapped in place.
+        response = agent_client.post(close_url(conversation), headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert html.strip().startswith('<div id="close-status">')
+        assert '<a href="#outcome-type-purchase">Transaction</a>' in html
 
     def test_reporting_the_outcome_unblocks(
         self, agent_client, agent, conversation, required_purchase
@@ -147,10 +156,13 @@ class TestClose:
         self, agent_client, conversation, survey
     ):
         response = agent_client.post(close_url(conversation))
-        html = response.content.decode()
-        assert response.status_code == 200
+        assert response["Location"].endswith("?close=confirm#close-status")
+        html = agent_client.get(response["Location"]).content.decode()
         assert "required questions that are not answered" in html
         assert 'name="confirm"' in html
+        response = agent_client.post(close_url(conversation), headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert 'name="confirm"' in response.content.decode()
         conversation.refresh_from_db()
         assert conversation.ended_at is None
         response = agent_client.post(close_url(conversation), {"confirm": "on"})

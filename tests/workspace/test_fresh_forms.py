@@ -1,5 +1,6 @@
-"""The empty "report an outcome" form, rendered once per configuration and filled in per request
-with its address, CSRF token and idempotency token (workspace/views/widget_forms.py)."""
+"""The empty "report an outcome" form in a widget fragment: the form rendered afresh for each
+request, with its own address, CSRF token and idempotency token, and the configuration of now
+(workspace/views/widget_forms.py)."""
 
 import re
 
@@ -34,7 +35,7 @@ def _value(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
 
 
-def test_the_kept_form_is_the_form_rendered_afresh(agent_client, conversation, purchase_config):
+def test_the_widget_form_is_the_form_rendered_afresh(agent_client, conversation, purchase_config):
     html = _form(agent_client, conversation)
     token, csrf = _value(html, "add-purchase-token"), _value(html, "csrfmiddlewaretoken")
     action = reverse("workspace:outcome-create", args=[conversation.pk, "purchase"])

@@ -43,7 +43,7 @@ class TestBadges:
         recent = closed(agent, sales_skill, 5)
         old = closed(agent, sales_skill, 45)
         response = agent_client.get(reverse(LIST))
-        rows = {c.pk: c for c in response.context["closed"]}
+        rows = {c.pk: c for c in response.context["page"]}
         assert rows[recent.pk].pending_outcomes == ["purchase"]
         assert rows[old.pk].pending_outcomes == []
         assert response.content.decode().count("Outcome pending") == 1

@@ -45,7 +45,7 @@ class TestRoles:
     def test_without_javascript_the_post_redirects_to_the_page(self, agent_client, create_url):
         response = agent_client.post(create_url(), purchase())
         assert response.status_code == 302
-        assert response["Location"].endswith("#summary-outcomes")
+        assert response["Location"].endswith("#outcome-type-purchase")  # where it was reported
         assert EngagementAttributeEvent.objects.count() == 1
 
     def test_agent_manager_of_the_group_submits_on_behalf_with_a_reason(

@@ -215,6 +215,15 @@ class TestDismiss:
         response = agent_client.post(dismiss_url(conversation), data, headers=HX)
         html = response.content.decode()
         assert response.status_code == 200
+        assert "Dismiss this survey for good?" in html  # asked first, nothing saved
+        assert not SurveyResponse.objects.exists()
+        response = agent_client.post(
+            dismiss_url(conversation), {**data, "dismiss-confirm": "True"}, headers=HX
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Survey dismissed." in html
+        assert "Saved." not in html
         assert "can no longer be submitted" in html
         assert 'class="survey-form"' not in html
         with pytest.raises(ActionRefused):

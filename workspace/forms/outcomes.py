@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import CATALOGUE, PropertyKind, ServiceStatus
 from campaigns.models import AttributeField
-from campaigns.money import currencies_most_used, currency_choices, parse_money
+from campaigns.models.people import NumberFormat
+from campaigns.money import currencies_most_used, currency_choices, format_amount, parse_money
 
 REASON_MAX = 500
 # The currencies offered first; the account's default and an outcome's own are always added.
@@ -53,11 +54,13 @@ class OutcomeForm(forms.Form):
         attribute_type: str,
         default_currency: str,
         needs_reason: bool,
+        number_format: str = NumberFormat.POINT,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("token", uuid4())
         self.default_currency = default_currency
+        self.number_format = number_format  # the person's: "12,50" for a 1.234,50 writer
         definition = CATALOGUE[attribute_type]
         self.property_keys: list[str] = []
         self.money_keys: list[str] = []
@@ -68,6 +71,7 @@ class OutcomeForm(forms.Form):
             self.fields[key] = self._field_for(prop.kind, prop.max_length, config_field)
             if prop.kind == PropertyKind.MONEY:
                 self.money_keys.append(key)
+                self.initial[key] = format_amount(self.initial.get(key), number_format)
                 current = str(self.initial.get("currency") or default_currency)
                 self.fields["currency"] = forms.ChoiceField(
                     label=_("Currency"),
@@ -105,7 +109,7 @@ class OutcomeForm(forms.Form):
             raw = cleaned.get(key)
             if raw:
                 try:
-                    cleaned[key] = parse_money(raw, currency)
+                    cleaned[key] = parse_money(raw, currency, number_format=self.number_format)
                 except ValidationError as error:
                     self.add_error(key, error)
         if not self.errors and not self.values():

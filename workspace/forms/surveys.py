@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import QuestionKind, SurveyQuestion
 from campaigns.money import parse_decimal
-from workspace.forms.outcomes import reason_field
+from workspace.forms.outcomes import ReasonForm, reason_field
 
 
 class PlainNumberField(forms.CharField):
@@ -58,7 +58,13 @@ class SurveyForm(forms.Form):
 
     @staticmethod
     def _field_for(question: SurveyQuestion, choices: list[tuple[str, str]]) -> forms.Field:
-        common = {"label": question.text, "required": question.required}
+        # The form is posted with ``novalidate``: every unanswered required question gets this
+        # message beside it at once, not the browser's bubble one question at a time.
+        common = {
+            "label": question.text,
+            "required": question.required,
+            "error_messages": {"required": _("Answer this question: it is required.")},
+        }
         kind = question.kind
         if kind == QuestionKind.SINGLE:
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
@@ -79,3 +85,9 @@ class SurveyForm(forms.Form):
     def answers(self) -> dict[int, Any]:
         """Question id -> cleaned value (option ids as text, a list for multiple choice)."""
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class DismissForm(ReasonForm):
+    """A dismiss is final: the first post asks for ``confirm``, the second one dismisses."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

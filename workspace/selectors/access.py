@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from campaigns.models import AccountSettings, AgentGroup, AgentSurvey, User
 from workspace.models import Conversation
+from workspace.selectors.conversations import conversation_get
 
 WORK = "campaigns.work_conversations"
 ACT_FOR_TEAM = "campaigns.act_for_team"
@@ -35,6 +36,37 @@ def actor_role(user: User, conversation: Conversation) -> ActorRole:
     if conversation.agent_id == user.pk or conversation.segments.filter(agent=user).exists():
         return ActorRole.FORMER
     return ActorRole.NONE
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    """What one person may do with one conversation, decided once per request."""
+
+    conversation: Conversation
+    role: ActorRole
+
+    @property
+    def may_report(self) -> bool:
+        """Report, correct, retract, answer the survey (agents inside the windows)."""
+        return self.role in (ActorRole.AGENT, ActorRole.MANAGER)
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.role == ActorRole.MANAGER
+
+    @property
+    def may_close(self) -> bool:
+        """Close and transfer: the assigned agent, while the conversation is open."""
+        return self.role == ActorRole.AGENT and self.conversation.ended_at is None
+
+
+def conversation_access(user: User, pk: int, *, page: bool = False) -> ConversationAccess:
+    """The one answer to "what may ``user`` do with conversation ``pk``": 404 when they may not
+    see it, else their role on it. Views ask it once and hand it on; services ask
+    ``actor_role`` (the same rule) for the conversation they lock. ``page`` loads what the
+    whole page shows; a widget fragment or action needs none of it."""
+    conversation = conversation_get(user, pk, page=page)
+    return ConversationAccess(conversation=conversation, role=actor_role(user, conversation))
 
 
 def _manages(user: User, conversation: Conversation) -> bool:

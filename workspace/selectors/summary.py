@@ -106,6 +106,16 @@ class AttributeSection:
         return [item for item in self.items if item.event.retracted_at is None]
 
     @property
+    def dom_id(self) -> str:
+        """The id of the type's fragment (``outcome-type`` partial), which its forms target."""
+        return f"outcome-type-{self.attribute_type}"
+
+    @property
+    def requirement_met(self) -> bool:
+        """Reported (and not retracted), or "No outcome" chosen: Close no longer waits for it."""
+        return bool(self.live_items or self.no_outcome)
+
+    @property
     def can_choose_no_outcome(self) -> bool:
         return self.required and self.can_add and not self.live_items and not self.no_outcome
 
@@ -123,6 +133,7 @@ class SurveyPanel:
     notice: str
     form: Any = None
     dismiss_form: Any = None
+    confirm_dismiss: bool = False
 
     @property
     def latest(self) -> SurveyResponse | None:
@@ -332,12 +343,14 @@ def conversation_summary(
     now: datetime,
     parts: tuple[str, ...] = ("outcomes", "survey"),
     history: bool = True,
+    role: ActorRole | None = None,
 ) -> Summary:
-    """Everything the widget shows to ``user``. ``summary.shown`` is false when neither
-    outcomes nor a survey apply (the page then says nothing about the widget). ``parts``
-    limits the reads to the sections a fragment needs; without ``history`` the outcomes' change
-    histories are not read (a fragment loads one when it is opened)."""
-    role = actor_role(user, conversation)
+    """Everything the widget shows to ``user``. ``role`` is the one the view already decided
+    (``conversation_access``); without it, it is asked of ``actor_role``. ``summary.shown`` is
+    false when neither outcomes nor a survey apply (the page then says nothing about the
+    widget). ``parts`` limits the reads to the sections a fragment needs; without ``history``
+    the outcomes' change histories are not read (a fragment loads one when it is opened)."""
+    role = actor_role(user, conversation) if role is None else role
     account = AccountSettings.load()
     window = outcome_window(conversation, account=account, now=now)
     with_outcomes = "outcomes" in parts

@@ -17,10 +17,20 @@
 - The goal of the credited conversation's campaign (or the default campaign) decides whether the
   event reaches it.
 
+Beside credit, the same writes keep two kinds of rows the other reports read:
+
+- ``DuplicateGroup`` (and ``DuplicateAgent``): each de-duplication key with more than one
+  standing report, the first one's time, whether their amounts or currencies differ, and the
+  agents concerned (whose report, or whose conversation, any report of the key is);
+- ``Completion``: per ended conversation, its assigned agent, skill and campaign, the attribute
+  types an agent reported (standing) or declined, and whether its survey was answered or
+  submitted. Which of them are required stays configuration, read with the rows.
+
 The rules are SQL (``_CREDITS``) so that a rebuild of millions of events runs in the database;
 ``tests/reporting/reference.py`` states them again in plain Python for the tests to compare with.
-Writers call ``credit_events`` (an event written, corrected, amended or retracted) and
-``credit_conversations`` (a conversation created, transferred, closed or moved) inside their
+Writers call ``credit_events`` (an event written, corrected, amended or retracted),
+``credit_conversations`` (a conversation created, transferred, closed or moved) and
+``credit_completion`` (a "No outcome" chosen, a survey answered or dismissed) inside their
 transaction; ``credit_rebuild`` redoes a whole period after a configuration change.
 """
 
@@ -40,14 +50,21 @@ from campaigns.models import AccountSettings, AttributionModel, Campaign, Goal, 
 from workspace.attribution import MAX_WINDOW_DAYS, PolicyPeriod, policy_periods
 from workspace.models import (
     AGENT_SOURCES,
+    Completion,
     Conversation,
     Credit,
     CreditDay,
+    DuplicateAgent,
+    DuplicateGroup,
     EngagementAttributeEvent,
+    EventRevision,
     Handled,
     HandledDay,
+    NoOutcome,
     Segment,
+    SurveyResponse,
 )
+from workspace.services.events import dedupe_key_for
 
 GOAL_TYPES = (AttributeType.PURCHASE, AttributeType.LEAD, AttributeType.SERVICE)
 EVENTS = EngagementAttributeEvent._meta.db_table
@@ -78,6 +95,18 @@ CREDIT_DAY_KEY = (
     "session, reached, agent_reported, shared"
 )
 HANDLED_DAY_KEY = "day, agent_id, skill_id, campaign_id, goal_id, goal_type, shared"
+COMPLETIONS = Completion._meta.db_table
+COMPLETION_COLUMNS = (
+    "conversation_id, agent_id, skill_id, campaign_id, ended_at, covered, submitted, answered"
+)
+NO_OUTCOMES = NoOutcome._meta.db_table
+RESPONSES = SurveyResponse._meta.db_table
+DUPLICATES = DuplicateGroup._meta.db_table
+DUPLICATE_AGENTS = DuplicateAgent._meta.db_table
+# ``Completion.covered``: one bit per attribute type, in the catalogue's order (a new type goes
+# last; after a change here, ``reports_rebuild --all``), and one for a type it no longer has.
+COVERED_BITS = {value: 1 << n for n, value in enumerate(AttributeType.values)}
+OTHER_TYPE_BIT = 1 << 30
 BATCH = 500  # ids per statement: well under SQLite's limit on parameters
 
 
@@ -273,6 +302,98 @@ def _handled_sql(selection: Callable[[Params], str]) -> tuple:
     return sql, p.values
 
 
+def _covered_sql(column_sql: str) -> str:
+    """The ``Completion.covered`` bit of the attribute type in ``column_sql``."""
+    whens = " ".join(f"WHEN {_literals([t])} THEN {bit}" for t, bit in COVERED_BITS.items())
+    return f"(CASE {column_sql} {whens} ELSE {OTHER_TYPE_BIT} END)"
+
+
+def _completion_sql(selection: Callable[[Params], str], without_events=()) -> tuple:
+    """``SELECT`` of the ``Completion`` rows of the ended conversations ``selection`` picks (on
+    ``c``), leaving out the reports ``without_events`` (about to be deleted)."""
+    p = Params()
+    skip = f"AND e.id NOT IN ({p.many(without_events)})" if without_events else ""
+    submitted = p(SurveyResponse.Status.SUBMITTED)
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+    sql = f"""SELECT c.id, c.agent_id, c.skill_id, c.campaign_id, c.ended_at,
+    COALESCE((SELECT SUM(DISTINCT {_covered_sql("e.attribute_type")}) FROM {EVENTS} e
+        WHERE e.conversation_id = c.id AND e.source IN ({_literals(AGENT_SOURCES)})
+        AND e.retracted_at IS NULL {skip}), 0)
+    | COALESCE((SELECT SUM(DISTINCT {_covered_sql("n.attribute_type")}) FROM {NO_OUTCOMES} n
+        WHERE n.conversation_id = c.id), 0),
+    CASE WHEN EXISTS (SELECT 1 FROM {RESPONSES} r WHERE r.conversation_id = c.id
+        AND r.status = {submitted}) THEN 1 ELSE 0 END,
+    CASE WHEN EXISTS (SELECT 1 FROM {RESPONSES} r WHERE r.conversation_id = c.id) THEN 1 ELSE 0 END
+FROM {CONVERSATIONS} c WHERE c.ended_at IS NOT NULL AND ({selection(p)})"""  # noqa: S608  # nosec B608
+    return sql, p.values
+
+
+def credit_completion(
+    conversation_ids: Iterable[int], *, moved: bool = False, without_events: Iterable[int] = ()
+) -> None:
+    """Recompute the ``Completion`` rows of these conversations: an agent reported, corrected
+    or retracted an outcome, chose "No outcome", answered or dismissed the survey; ``moved``:
+    the conversation itself changed (closed, transferred, its skill or campaign), so one that is
+    open again loses its row. ``without_events``: reports about to be deleted."""
+    ids = sorted(set(conversation_ids))
+    without = sorted(set(without_events))
+    updates = ", ".join(
+        f"{column} = excluded.{column}" for column in COMPLETION_COLUMNS.split(", ")[1:]
+    )
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for chunk in batched(ids, BATCH):
+            sql, params = _completion_sql(lambda p, c=chunk: f"c.id IN ({p.many(c)})", without)
+            # One statement however the row stood (two writers of one conversation at once
+            # meet on its key instead of failing).
+            cursor.execute(
+                f"INSERT INTO {COMPLETIONS} ({COMPLETION_COLUMNS}) {sql} "  # nosec B608
+                f"ON CONFLICT (conversation_id) DO UPDATE SET {updates}",
+                params,
+            )
+            if moved:
+                where, in_params = _in("id", list(chunk))
+                cursor.execute(
+                    f"DELETE FROM {COMPLETIONS} WHERE conversation_id IN ("  # noqa: S608  # nosec B608
+                    f"SELECT id FROM {CONVERSATIONS} WHERE {where} AND ended_at IS NULL)",
+                    in_params,
+                )
+
+
+def _duplicates_rewrite(keys_where: str, params: list) -> None:
+    """Recompute the ``DuplicateGroup`` and ``DuplicateAgent`` rows of the de-duplication keys
+    ``keys_where`` picks (a condition on ``dedupe_key``): the keys with more than one standing
+    report; a conflict when their amounts or currencies differ, or some have an amount and
+    others none; the agents of every report of the key (retracted too) and of its conversation,
+    each with a copy of the group's figures."""
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for table in (DUPLICATES, DUPLICATE_AGENTS):
+            cursor.execute(f"DELETE FROM {table} WHERE {keys_where}", params)  # noqa: S608  # nosec B608
+        # bandit: SQL text built from constants; every value is a bound parameter.
+        cursor.execute(
+            f"""INSERT INTO {DUPLICATES} (dedupe_key, reports, first_at, conflict)
+SELECT dedupe_key, COUNT(*), MIN(occurred_at),
+    CASE WHEN COUNT(DISTINCT amount) > 1 OR COUNT(DISTINCT currency) > 1
+        OR (COUNT(*) > COUNT(amount) AND COUNT(amount) > 0) THEN 1 ELSE 0 END
+FROM {EVENTS} WHERE retracted_at IS NULL AND dedupe_key <> '' AND {keys_where}
+GROUP BY dedupe_key HAVING COUNT(*) > 1""",  # noqa: S608  # nosec B608
+            params,
+        )
+        grouped = f"e.dedupe_key IN (SELECT g.dedupe_key FROM {DUPLICATES} g WHERE g.{keys_where})"  # noqa: S608  # nosec B608
+        cursor.execute(
+            f"""INSERT INTO {DUPLICATE_AGENTS}
+    (dedupe_key, agent_id, reports, first_at, conflict)
+SELECT a.dedupe_key, a.agent_id, g.reports, g.first_at, g.conflict FROM (
+    SELECT e.dedupe_key, e.agent_id FROM {EVENTS} e
+    WHERE {grouped} AND e.agent_id IS NOT NULL
+    UNION
+    SELECT e.dedupe_key, c.agent_id FROM {EVENTS} e JOIN {CONVERSATIONS} c
+        ON c.id = e.conversation_id
+    WHERE {grouped} AND c.agent_id IS NOT NULL
+) a JOIN {DUPLICATES} g ON g.dedupe_key = a.dedupe_key""",  # noqa: S608  # nosec B608
+            params * 2,
+        )
+
+
 def _lock_events(events) -> None:
     """Two writers recomputing one event (two reports of one order id at once, or a write beside
     a rebuild) would each delete the rows the other has not committed yet and both insert: the
@@ -344,6 +465,10 @@ def credit_forget(*, event_ids: Iterable[int] = (), conversation_ids: Iterable[i
     database's cascade would delete the rows but leave their sums)."""
     for chunk in batched(sorted(set(event_ids)), BATCH):
         _rewrite(CREDITS, *_in("event_id", list(chunk)), None)
+        reported = EngagementAttributeEvent.objects.filter(
+            pk__in=chunk, source__in=AGENT_SOURCES, conversation__isnull=False
+        ).values_list("conversation_id", flat=True)
+        credit_completion(set(reported), without_events=chunk)
     for chunk in batched(sorted(set(conversation_ids)), BATCH):
         _rewrite(HANDLED, *_in("conversation_id", list(chunk)), None)
         _rewrite(CREDITS, *_in("conversation_id", list(chunk)), None)
@@ -359,7 +484,10 @@ def _between(key: str, low: int, high: int) -> tuple[str, list]:
 
 def credit_event(event: EngagementAttributeEvent, *, created: bool = False) -> None:
     """Recompute after one event was written (``created``: just inserted, so it has no rows
-    yet) or changed; other types than purchases, leads and service activities have none."""
+    yet) or changed; other types than purchases, leads and service activities have no credit,
+    but an agent's report of any type completes its conversation."""
+    if event.conversation_id and event.source in AGENT_SOURCES:
+        credit_completion([event.conversation_id])
     if event.attribute_type not in GOAL_TYPES:
         return
     if created and not event.dedupe_key:
@@ -367,7 +495,20 @@ def credit_event(event: EngagementAttributeEvent, *, created: bool = False) -> N
         select = _credits_sql(lambda p: f"e.id = {p(event.pk)}")
         _rewrite(CREDITS, where, params, select, fresh=True)
         return
-    credit_events([event.pk], dedupe_keys={event.dedupe_key} - {""})
+    keys = {event.dedupe_key} if created else {event.dedupe_key, _previous_key(event)}
+    credit_events([event.pk], dedupe_keys=keys - {""})
+
+
+def _previous_key(event: EngagementAttributeEvent) -> str:
+    """The key the event had before its latest change (a corrected order id leaves its old
+    key, whose other reports may count now, or stop being duplicates)."""
+    before = (
+        EventRevision.objects.filter(event=event)
+        .order_by("-version")
+        .values_list("before", flat=True)
+        .first()
+    )
+    return dedupe_key_for(event.attribute_type, before) if isinstance(before, dict) else ""
 
 
 def credit_events(
@@ -392,15 +533,18 @@ def credit_events(
                 "pk", flat=True
             )
         )
-    if not ids:
-        return
-    periods = periods if periods is not None else policy_periods()
+    if ids and periods is None:
+        periods = policy_periods()
     for chunk in batched(sorted(ids), BATCH):
         chunk = list(chunk)
         with transaction.atomic(savepoint=False):  # the caller's, if any: locks last till then
             _lock_events(EngagementAttributeEvent.objects.filter(pk__in=chunk))
             select = _credits_sql(lambda p, chunk=chunk: f"e.id IN ({p.many(chunk)})", periods)
             _rewrite(CREDITS, *_in("event_id", chunk), select)
+    # After the locks on the keys' reports: two writers of one order take turns here too (the
+    # second deletes the group row the first committed, instead of colliding with it).
+    for keys in batched(sorted(dedupe_keys), BATCH):
+        _duplicates_rewrite(*_in("dedupe_key", list(keys)))
 
 
 def credit_conversations(conversation_ids: Iterable[int]) -> None:
@@ -413,6 +557,7 @@ def credit_conversations(conversation_ids: Iterable[int]) -> None:
         chunk = list(chunk)
         select = _handled_sql(lambda p, chunk=chunk: f"c.id IN ({p.many(chunk)})")
         _rewrite(HANDLED, *_in("conversation_id", chunk), select)
+    credit_completion(ids, moved=True)
     visitors = Conversation.objects.filter(pk__in=ids).values("visitor_id")
     events = EngagementAttributeEvent.objects.filter(conversation__in=ids) | (
         EngagementAttributeEvent.objects.filter(conversation__isnull=True, visitor__in=visitors)
@@ -430,7 +575,7 @@ def credit_rebuild(
     _analyze()
     if since is None:  # everything, day sums included (after a change of the report zone)
         with transaction.atomic(), connection.cursor() as cursor:
-            for table in (CREDIT_DAYS, HANDLED_DAYS, CREDITS, HANDLED):
+            for table in (CREDIT_DAYS, HANDLED_DAYS, CREDITS, HANDLED, COMPLETIONS):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608
     conversations = Conversation.objects.order_by("pk")
     events = EngagementAttributeEvent.objects.all()
@@ -462,7 +607,34 @@ def credit_rebuild(
     with connection.cursor() as cursor:  # days whose rows all moved elsewhere
         cursor.execute(f"DELETE FROM {CREDIT_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
         cursor.execute(f"DELETE FROM {HANDLED_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
+    report_rows_rebuild(since=since)
     return len(event_ids)
+
+
+def report_rows_rebuild(*, since: datetime | None = None) -> None:
+    """Recompute the ``Completion`` rows of the conversations started since ``since`` and the
+    duplicate groups of the keys reported since then (all when ``None``). No configuration
+    moves them; a rebuild is for data loaded past the write paths (demo, benchmark, import)."""
+    conversations = Conversation.objects.filter(ended_at__isnull=False)
+    if since is not None:
+        conversations = conversations.filter(started_at__gte=since)
+    for low, high in _ranges(conversations.values_list("pk", flat=True)):
+        sql, params = _completion_sql(lambda p, a=low, b=high: f"c.id >= {p(a)} AND c.id <= {p(b)}")
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            # bandit: table and column names are our constants; values are bound parameters.
+            cursor.execute(
+                f"DELETE FROM {COMPLETIONS} WHERE conversation_id >= %s AND conversation_id <= %s",  # noqa: S608  # nosec B608
+                [low, high],
+            )
+            cursor.execute(f"INSERT INTO {COMPLETIONS} ({COMPLETION_COLUMNS}) {sql}", params)  # nosec B608
+    if since is None:
+        _duplicates_rewrite("dedupe_key <> ''", [])
+    else:
+        reported = f"SELECT d.dedupe_key FROM {EVENTS} d WHERE d.occurred_at >= %s"  # noqa: S608  # nosec B608
+        _duplicates_rewrite(
+            f"dedupe_key IN ({reported} AND d.dedupe_key <> '')",
+            [connection.ops.adapt_datetimefield_value(since)],
+        )
 
 
 def _analyze() -> None:

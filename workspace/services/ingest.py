@@ -26,6 +26,7 @@ from workspace.services.events import (
 )
 from workspace.services.ingest_problems import InputNotFound, InputRejected, Problem
 from workspace.services.ingest_sde import TYPE_FIELD, CleanSde, is_impression, sde_check
+from workspace.webhooks.services.outbox import outbox_attributes_received
 
 ATTACH_AFTER_END = timedelta(hours=12)
 UPDATED_FIELDS = [
@@ -246,6 +247,7 @@ def _store(sdes: list[tuple[int, CleanSde]], common: dict[str, Any], result: Ing
     if credited:
         keys = {row.dedupe_key for row in credited} - {""}
         credit_events([row.pk for row in credited], dedupe_keys=keys)
+    outbox_attributes_received([*new, *updated.values()], at=common["received_at"])  # webhooks
 
 
 def _existing_rows(visitor: Visitor, types: set[str]) -> dict[str, EngagementAttributeEvent]:

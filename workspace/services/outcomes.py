@@ -28,7 +28,7 @@ from workspace.models import (
     NoOutcome,
 )
 from workspace.selectors.access import ActorRole, actor_role, outcome_window, skill_ids_for
-from workspace.services.credit import credit_event
+from workspace.services.credit import credit_completion, credit_event
 from workspace.services.events import attribute_activity_touch, typed_columns
 from workspace.services.outcome_values import (
     MONEY_KEYS,
@@ -364,6 +364,7 @@ def no_outcome_choose(
     if created:
         conversation.has_no_outcome = callers_copy.has_no_outcome = True
         conversation.save(update_fields=["has_no_outcome"])
+        credit_completion([conversation.pk])  # the completeness report's row
         audit_record(
             actor=actor,
             action="outcome.no_outcome",

@@ -23,6 +23,7 @@ from workspace.selectors.survey import (
     survey_for_conversation,
     survey_responses,
 )
+from workspace.services.credit import credit_completion
 from workspace.services.outcomes import ActionRefused
 from workspace.services.privacy import card_numbers_mask
 
@@ -171,6 +172,7 @@ def survey_submit(
     response = _response_create(
         conversation, survey, SurveyResponse.Status.SUBMITTED, actor, role, reason, now, token
     )
+    credit_completion([conversation.pk])  # the completeness report's row
     for row in rows:
         row.response = response
     SurveyAnswer.objects.bulk_create(rows)
@@ -206,5 +208,6 @@ def survey_dismiss(
     response = _response_create(
         conversation, survey, SurveyResponse.Status.DISMISSED, actor, role, reason, now, token
     )
+    credit_completion([conversation.pk])  # the completeness report's row
     audit_record(actor=actor, action="survey.dismiss", obj=response, at=now, reason=reason)
     return response

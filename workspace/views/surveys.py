@@ -1,25 +1,34 @@
-"""The Agent survey section's actions: submit (and resubmit) and dismiss."""
+"""The Agent survey section's actions: submit (and resubmit) and dismiss (asked twice)."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.models import AccountSettings
-from workspace.forms.outcomes import ReasonForm
-from workspace.forms.surveys import SurveyForm
-from workspace.selectors.access import ActorRole
-from workspace.selectors.conversations import conversation_get
-from workspace.selectors.survey import question_choices, survey_for_conversation
+from workspace.forms.surveys import DismissForm, SurveyForm
+from workspace.selectors.survey import (
+    has_required_questions,
+    question_choices,
+    survey_for_conversation,
+)
 from workspace.services.surveys import survey_dismiss, survey_submit
-from workspace.views.rendering import acting_role, save_or_render
+from workspace.views.rendering import (
+    REFUSALS,
+    acting_access,
+    refused_response,
+    render_conversation,
+    saved_response,
+)
 
-PARTIAL = "summary-survey"
+FRAGMENT = "summary-survey"
 
 
 @require_POST
 def survey_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
-    survey = survey_for_conversation(conversation)
+    access, now = acting_access(request, pk), timezone.now()
+    survey = survey_for_conversation(access.conversation)
     if survey is None:
         raise Http404
     account, questions = AccountSettings.load(), list(survey.questions.all())
@@ -28,42 +37,55 @@ def survey_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         prefix="survey",
         questions=questions,
         choices={q.pk: question_choices(q, account) for q in questions},
-        needs_reason=acting_role(request, conversation) == ActorRole.MANAGER,
+        needs_reason=access.on_behalf,
     )
-
-    def save():
-        data = form.cleaned_data
-        return survey_submit(
-            conversation=conversation,
-            answers=form.answers(),
-            actor=request.user,
-            token=data["token"],
-            seen=data["seen"],
-            reason=data.get("reason", ""),
-            now=now,
-        )
-
-    return save_or_render(
-        request, conversation, now=now, partial=PARTIAL, key=("survey", None), form=form, save=save
-    )
+    if form.is_valid():
+        try:
+            survey_submit(
+                conversation=access.conversation,
+                answers=form.answers(),
+                actor=request.user,
+                token=form.cleaned_data["token"],
+                seen=form.cleaned_data["seen"],
+                reason=form.cleaned_data.get("reason", ""),
+                now=now,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except REFUSALS as refused:
+            return refused_response(request, access, now=now, fragment=FRAGMENT, refused=refused)
+        else:
+            return saved_response(request, access, now=now, fragment=FRAGMENT)
+    return render_conversation(request, access, now=now, fragment=FRAGMENT, bound=form, status=422)
 
 
 @require_POST
 def survey_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation, now = conversation_get(request.user, pk, page=False), timezone.now()
-    on_behalf = acting_role(request, conversation) == ActorRole.MANAGER
-    form = ReasonForm(request.POST, needs_reason=on_behalf, prefix="dismiss")
-
-    def save():
-        return survey_dismiss(
-            conversation=conversation,
-            actor=request.user,
-            token=form.cleaned_data["token"],
-            reason=form.cleaned_data.get("reason", ""),
-            now=now,
+    """The first post asks "for good?" (the same form, with ``confirm`` set); the second one
+    dismisses. Both work without JavaScript."""
+    access, now = acting_access(request, pk), timezone.now()
+    form = DismissForm(request.POST, needs_reason=access.on_behalf, prefix="dismiss")
+    survey = survey_for_conversation(access.conversation)
+    # Only a dismiss the service would take is asked about; any other is refused at once.
+    may_dismiss = survey is not None and not has_required_questions(survey)
+    if form.is_valid() and not form.cleaned_data["confirm"] and may_dismiss:
+        ask = DismissForm(
+            needs_reason=access.on_behalf,
+            prefix="dismiss",
+            initial={**form.cleaned_data, "confirm": True},
         )
-
-    key = ("dismiss", None)
-    return save_or_render(
-        request, conversation, now=now, partial=PARTIAL, key=key, form=form, save=save
-    )
+        return render_conversation(request, access, now=now, fragment=FRAGMENT, bound=ask)
+    if form.is_valid():
+        try:
+            survey_dismiss(
+                conversation=access.conversation,
+                actor=request.user,
+                token=form.cleaned_data["token"],
+                reason=form.cleaned_data.get("reason", ""),
+                now=now,
+            )
+        except REFUSALS as refused:
+            return refused_response(request, access, now=now, fragment=FRAGMENT, refused=refused)
+        message = _("Survey dismissed.")
+        return saved_response(request, access, now=now, fragment=FRAGMENT, message=message)
+    return render_conversation(request, access, now=now, fragment=FRAGMENT, bound=form, status=422)

@@ -18,6 +18,8 @@ from reporting.demo import seed_reporting
 from workspace import demo as workspace_demo
 from workspace.demo_ingest import seed_customer_events
 from workspace.demo_outcomes import seed_outcomes
+from workspace.platforms.demo import seed_platforms
+from workspace.webhooks.demo import seed_webhooks
 
 LOGINS = [
     ("admin", "Admin"),
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo conversations created: {created}")
         seed_outcomes(now=now)
         seed_customer_events(now=now)
+        seed_platforms(now=now)
+        seed_webhooks(now=now)
         seed_reporting(now=now)
         if conversations:
             bench_agents = campaigns_demo.seed_bench_agents(

@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import AgentGroup, Skill, User
+from campaigns.roles import ROLE_PERMISSIONS
+from campaigns.sso.models import GroupMapping, IdentityProvider, Protocol, SignInPolicy
+
+SECRET_FIELDS = ("client_secret", "idp_certificate")
+
+
+class ProviderForm(forms.ModelForm):
+    """Secrets are write-only: the inputs are always empty, and left empty they keep the
+    stored value."""
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "name", "slug", "protocol", "enabled", "issuer", "client_id", "client_secret",
+            "scopes", "signing_keys_url", "metadata_url", "idp_entity_id", "idp_sso_url",
+            "idp_certificate", "groups_claim", "trust_email",
+        ]  # fmt: skip
+        # URL fields as text inputs (the site's styles cover those), checked as URLs all the same.
+        widgets = {
+            **{
+                name: forms.TextInput(attrs={"inputmode": "url"})
+                for name in ("issuer", "signing_keys_url", "metadata_url", "idp_sso_url")
+            },
+            "client_secret": forms.PasswordInput(render_value=False),
+            "idp_certificate": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = {name: getattr(self.instance, name) for name in SECRET_FIELDS}
+        self.initial["idp_certificate"] = ""
+        for name in SECRET_FIELDS:
+            if self.stored[name]:
+                self.fields[name].help_text = _("Stored. Leave empty to keep it.")
+
+    def clean(self):
+        data = super().clean()
+        for name in SECRET_FIELDS:
+            if not data.get(name):
+                data[name] = self.stored[name]
+        if data.get("protocol") == Protocol.OIDC:
+            for name in ("issuer", "client_id", "client_secret"):
+                if not data.get(name):
+                    self.add_error(name, _("An OpenID Connect provider needs this."))
+        elif data.get("protocol") == Protocol.SAML and not data.get("metadata_url"):
+            for name in ("idp_entity_id", "idp_sso_url", "idp_certificate"):
+                if not data.get(name):
+                    self.add_error(name, _("Give the metadata URL, or this."))
+        return data
+
+
+class MappingForm(forms.ModelForm):
+    class Meta:
+        model = GroupMapping
+        fields = ["external_group", "role", "agent_group", "managed_groups", "skills"]
+        widgets = {
+            "managed_groups": forms.CheckboxSelectMultiple,
+            "skills": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = Group.objects.filter(name__in=ROLE_PERMISSIONS)
+        self.fields["agent_group"].queryset = AgentGroup.objects.all()
+        self.fields["managed_groups"].queryset = AgentGroup.objects.all()
+        self.fields["skills"].queryset = Skill.objects.all()
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = SignInPolicy
+        fields = ["password_sign_in", "break_glass_user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["break_glass_user"].queryset = User.objects.filter(
+            groups__name="Admin", is_active=True
+        ).order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("password_sign_in") and not data.get("break_glass_user"):
+            self.add_error(
+                "break_glass_user",
+                _("Name a break-glass admin before turning password sign-in off."),
+            )
+        return data
+
+
+DIRECTORY_FIELDS = ("roles", "skills", "agent_group")
+
+
+def directory_fields_lock(form: forms.Form, person: User) -> bool:
+    """For a person who signs in through a provider, the People form shows roles, skills and
+    agent group read-only: they come from the provider's groups at every sign-in."""
+    from campaigns.sso.selectors import sso_managed_user_ids
+
+    if not person.pk or person.pk not in sso_managed_user_ids([person.pk]):
+        return False
+    for name in DIRECTORY_FIELDS:
+        if name in form.fields:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("Set by single sign-on from the provider's groups.")
+    return True

@@ -1,0 +1,256 @@
+"""The Conversation summary inside Chatwoot, as an agent uses it: a host page on another site
+frames the panel and posts Chatwoot's Dashboard App context, in a Chromium that blocks
+third-party cookies. The host stands in for Chatwoot's ``DashboardApp/Frame.vue``: it posts
+``JSON.stringify({event: "appContext", data: {...}})`` when the frame loads and whenever the
+frame posts ``chatwoot-dashboard-app:fetch-info``; the conversation is shaped as Chatwoot's push
+data, the contact and agent as its store has them."""
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from campaigns.catalogue import AttributeType
+from campaigns.roles import Role
+from tests.e2e.conftest import CHROMIUM, SCREENSHOTS
+from tests.factories import ConversationFactory, SkillFactory, UserFactory
+from tests.workspace.factories import attribute_config
+from workspace.embed.models import Desktop, DesktopPanel
+from workspace.models import EngagementAttributeEvent
+from workspace.platforms.models import ExternalRef, Platform, RefKind
+from workspace.platforms.services.accounts import platform_account_create
+
+PANEL_WIDTH = 360
+HOST_PAGE = """<!doctype html><html><head><title>Chatwoot (stand-in)</title></head>
+<body style="margin:0;display:flex;font-family:sans-serif">
+<main style="flex:1;padding:16px"><h1>Conversation</h1></main>
+<iframe id="dashboard-app--frame-0-0" src="%(src)s" title="Conversation summary"
+  style="width:%(width)spx;height:900px;border:0;border-left:1px solid #ccc"></iframe>
+<script>
+window.currentChat = %(chat)s;
+var frame = document.getElementById("dashboard-app--frame-0-0");
+function postContext() {
+  var chat = window.currentChat;
+  var data = {conversation: chat, contact: chat.meta.sender,
+              currentAgent: {id: 1, name: "Chatwoot agent", email: "agent@chatwoot.test"}};
+  frame.contentWindow.postMessage(JSON.stringify({event: "appContext", data: data}), "*");
+}
+frame.addEventListener("load", postContext);
+window.onmessage = function (e) {
+  if (typeof e.data !== "string" || e.data !== "chatwoot-dashboard-app:fetch-info") { return; }
+  postContext();
+};
+</script></body></html>"""
+PROBE_HOST = """<!doctype html><iframe id="probe" src="%(src)s"></iframe>"""
+
+
+def push_data(display_id: int, contact_id: int) -> dict:
+    """A conversation as Chatwoot's push data has it (no account id; the message carries it)."""
+    sender = {"id": contact_id, "name": f"Contact {contact_id}", "type": "contact"}
+    return {
+        "additional_attributes": {},
+        "can_reply": True,
+        "channel": "Channel::WebWidget",
+        "id": display_id,
+        "inbox_id": 1,
+        "messages": [{"id": 900 + display_id, "account_id": 7, "content": "Hello"}],
+        "labels": [],
+        "meta": {"sender": sender, "assignee": None, "team": None, "hmac_verified": False},
+        "status": "open",
+        "custom_attributes": {},
+        "unread_count": 0,
+        "timestamp": 1_780_000_000,
+        "created_at": 1_780_000_000,
+    }
+
+
+class Host(BaseHTTPRequestHandler):
+    """The desktop's site (localhost) and a cookie probe on the app's site (127.0.0.1)."""
+
+    seen_cookies: list[str] = []
+    page = ""
+
+    def log_message(self, *args):
+        pass
+
+    def _html(self, body: str, *cookies: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        for cookie in cookies:
+            self.send_header("Set-Cookie", cookie)
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def do_GET(self):
+        if self.path == "/desk":
+            self._html(Host.page)
+        elif self.path.startswith("/probe-host"):
+            self._html(PROBE_HOST % {"src": self.path.split("?src=")[1]})
+        elif self.path == "/probe/set":
+            self._html(
+                '<a id="next" href="/probe/echo">next</a>',
+                "ordinary=1; SameSite=None; Secure; Path=/",
+                "chips=1; SameSite=None; Secure; Path=/; Partitioned",
+            )
+        elif self.path == "/probe/echo":
+            Host.seen_cookies.append(self.headers.get("Cookie") or "")
+            self._html("echo")
+        else:
+            self.send_error(404)
+
+
+@pytest.fixture
+def host():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Host)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_port
+    server.shutdown()
+
+
+@pytest.fixture
+def blocked_browser(playwright, tmp_path):
+    """Chromium with "Block third-party cookies" on, as a privacy-minded agent sets it."""
+    (tmp_path / "Default").mkdir()
+    prefs = {"profile": {"cookie_controls_mode": 1, "block_third_party_cookies": True}}
+    (tmp_path / "Default" / "Preferences").write_text(json.dumps(prefs))
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path),
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"],
+        viewport={"width": 1100, "height": 900},
+        locale="en-GB",
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desk(live_server, host):
+    """Two Chatwoot conversations of the agent fed in, one of another agent, the panel on."""
+    sales = SkillFactory(name="Sales")
+    attribute_config(AttributeType.PURCHASE, skills=[sales])
+    agent = UserFactory(username="ana", first_name="Ana", last_name="Agent", roles=[Role.AGENT])
+    agent.skills.set([sales])
+    agent.set_password("panel-pass-1")
+    agent.save()
+    other = UserFactory(username="otto", roles=[Role.AGENT], skills=[sales])
+    admin = UserFactory(username="root", roles=[Role.ADMIN])
+    feed, _token = platform_account_create(
+        actor=admin,
+        now=timezone.now(),
+        platform=Platform.CHATWOOT,
+        name="Acme",
+        account_ref="7",
+        auth="signature",
+        secret="cw-secret-0123456789",
+    )
+    started = timezone.now() - timedelta(minutes=5)
+    conversations = {}
+    for display_id, owner in ((42, agent), (43, agent), (99, other)):
+        conversation = ConversationFactory(
+            external_id=f"chatwoot-{feed.pk}:{display_id}",
+            agent=owner,
+            skill=sales,
+            started_at=started,
+        )
+        ExternalRef.objects.create(
+            account=feed,
+            kind=RefKind.CONVERSATION,
+            external_id=str(display_id),
+            conversation=conversation,
+            visitor=conversation.visitor,
+            first_seen_at=started,
+            last_seen_at=started,
+        )
+        conversations[display_id] = conversation
+    DesktopPanel.objects.create(
+        desktop=Desktop.CHATWOOT, enabled=True, allowed_origins=f"http://localhost:{host}"
+    )
+    app = live_server.url.replace("localhost", "127.0.0.1")
+    Host.page = HOST_PAGE % {
+        "src": f"{app}/embed/chatwoot/",
+        "width": PANEL_WIDTH,
+        "chat": json.dumps(push_data(42, 9)),
+    }
+    return {"agent": agent, "conversations": conversations, "app": app}
+
+
+def _shot(locator, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def _switch(page, display_id: int) -> None:
+    page.evaluate(f"window.currentChat = {json.dumps(push_data(display_id, display_id + 100))}")
+
+
+def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, host, desk):
+    page = blocked_browser.new_page()
+    # The block is real: an ordinary SameSite=None cookie set inside a frame is not sent back.
+    Host.seen_cookies.clear()
+    page.goto(f"http://localhost:{host}/probe-host?src=http://127.0.0.1:{host}/probe/set")
+    page.frame_locator("#probe").locator("#next").click()
+    page.wait_for_timeout(300)
+    assert Host.seen_cookies, "the probe frame did not come back"
+    assert "ordinary=1" not in Host.seen_cookies[-1]
+    assert "chips=1" in Host.seen_cookies[-1]  # a partitioned one is: what the panel relies on
+
+    page.goto(f"http://localhost:{host}/desk")
+    panel = page.frame_locator("#dashboard-app--frame-0-0")
+    frame_box = page.locator("#dashboard-app--frame-0-0")
+    panel.get_by_role("heading", name="Sign in to report outcomes").wait_for()
+    _shot(frame_box, "embed-chatwoot-1-sign-in")
+
+    with page.expect_popup() as popup_info:
+        panel.get_by_role("button", name="Sign in").click()
+    popup = popup_info.value
+    popup.get_by_label("Username").fill("ana")
+    popup.get_by_label("Password").fill("panel-pass-1")
+    popup.get_by_role("button", name="Sign in").click()
+    popup.wait_for_event("close", timeout=10_000)
+
+    conversation = desk["conversations"][42]
+    panel.get_by_text(conversation.external_id).wait_for()
+    _shot(frame_box, "embed-chatwoot-2-widget")
+    for width in (300, 400):  # the narrowest and widest panel: no horizontal scrolling
+        frame_box.evaluate(f"frame => frame.style.width = '{width}px'")
+        sizes = panel.locator("html").evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert sizes[0] <= sizes[1], f"horizontal scrolling at {width} px: {sizes}"
+    frame_box.evaluate(f"frame => frame.style.width = '{PANEL_WIDTH}px'")
+    panel.get_by_label("Order total").focus()  # keyboard: type, then Enter submits
+    panel.get_by_label("Order total").fill("25.00")
+    panel.get_by_label("Order number").fill("A-1001")
+    page.keyboard.press("Enter")
+    panel.get_by_text("Saved.").wait_for()
+    _shot(frame_box, "embed-chatwoot-3-reported")
+    event = EngagementAttributeEvent.objects.get(conversation=conversation)
+    assert event.reported_by == desk["agent"]
+
+    # The agent opens another conversation in Chatwoot: the panel follows.
+    _switch(page, 43)
+    panel.get_by_text(desk["conversations"][43].external_id).wait_for()
+    assert not EngagementAttributeEvent.objects.filter(conversation=desk["conversations"][43])
+
+    # A forged context naming another agent's conversation shows nothing of it.
+    _switch(page, 99)
+    panel.get_by_text("Nothing to show for this conversation").wait_for()
+    assert desk["conversations"][99].external_id not in panel.locator("body").inner_text()
+    _shot(frame_box, "embed-chatwoot-4-forged")
+
+    # Signed in once: a reload keeps the panel's session (its partitioned cookie).
+    _switch(page, 42)
+    page.reload()
+    panel.get_by_text(conversation.external_id).wait_for()
+
+
+def test_pages_other_than_the_panel_refuse_to_be_framed(blocked_browser, host, desk):
+    page = blocked_browser.new_page()
+    refused = f"{desk['app']}/login/"
+    page.goto(f"http://localhost:{host}/probe-host?src={refused}")
+    page.wait_for_timeout(500)
+    assert page.frame_locator("#probe").get_by_label("Username").count() == 0
+    page.goto(refused)  # the same page, not framed, does show
+    assert page.get_by_label("Username").count() == 1

@@ -1,0 +1,77 @@
+"""Forms of the desktop panels: an admin's settings, a desktop's context, a sign-in code."""
+
+import re
+from urllib.parse import urlsplit
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
+ORIGIN = re.compile(r"^(https?)://([a-z0-9.-]+|\[::1\])(:[0-9]{1,5})?$")
+MAX_ORIGINS = 10
+
+
+def origin_clean(line: str) -> str:
+    """``https://chat.example.com`` exactly as browsers send an origin: no path, no wildcard.
+    Plain http only for this machine (trying the panel locally)."""
+    value = line.strip().rstrip("/").lower()
+    match = ORIGIN.match(value)
+    if not match or urlsplit(value).path:
+        raise forms.ValidationError(
+            _("“%(origin)s” is not an origin such as https://chat.example.com."),
+            params={"origin": line.strip()[:80]},
+        )
+    if match.group(1) == "http" and match.group(2) not in LOOPBACK:
+        raise forms.ValidationError(
+            _("“%(origin)s” must use https."), params={"origin": line.strip()[:80]}
+        )
+    return value
+
+
+class DesktopPanelForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Turn on this desktop's panel"), required=False)
+    origins = forms.CharField(
+        label=_("Allowed origins"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_(
+            "One per line, the address of the desktop as your agents open it, without a path "
+            "(https://chat.example.com). Only these may show the panel."
+        ),
+    )
+
+    def clean_origins(self) -> list[str]:
+        lines = [line for line in self.cleaned_data["origins"].splitlines() if line.strip()]
+        if len(lines) > MAX_ORIGINS:
+            raise forms.ValidationError(_("At most %(n)s origins."), params={"n": MAX_ORIGINS})
+        errors, origins = [], []
+        for line in lines:
+            try:
+                origins.append(origin_clean(line))
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(dict.fromkeys(origins))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enabled") and not data.get("origins") and "origins" not in self.errors:
+            self.add_error("origins", _("Enter at least one origin to turn the panel on."))
+        return data
+
+
+DIGITS = r"^[0-9]{1,20}$"
+
+
+class ChatwootContextForm(forms.Form):
+    """What the panel's script read from Chatwoot's ``appContext`` message."""
+
+    account = forms.RegexField(regex=DIGITS, label=_("Chatwoot account"))
+    conversation = forms.RegexField(regex=DIGITS, label=_("Chatwoot conversation"))
+    contact = forms.RegexField(regex=DIGITS, label=_("Chatwoot contact"), required=False)
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(max_length=100, label=_("Sign-in code"))

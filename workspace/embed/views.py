@@ -1,0 +1,180 @@
+"""The desktop panels: the panel page a desktop frames, its context and session endpoints, the
+sign-in window, and the admin's settings on the Platforms tab."""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from campaigns.views.common import builder_render
+from outcomes_site.forms import LoginForm
+from workspace.embed.forms import ChatwootContextForm, DesktopPanelForm, SignInCodeForm
+from workspace.embed.framing import framed_by_desktop
+from workspace.embed.models import Desktop, DesktopPanel
+from workspace.embed.services import (
+    DesktopContext,
+    desktop_panel_save,
+    panel_conversation_resolve,
+    sign_in_code_issue,
+    sign_in_code_redeem,
+)
+from workspace.selectors.access import conversation_access
+from workspace.selectors.summary import conversation_summary
+from workspace.views.widget_forms import forms_attach
+
+MANAGE = "platforms.manage_platforms"
+PANEL = "embed/panel.html"
+# The widget's own URLs mounted again under /embed/w/ (outcomes_site/urls.py): rendered for the
+# panel, the widget's {% url 'workspace:...' %} resolve there, where the panel's cookie is read.
+WIDGET_NAMESPACE = "embed-widget"
+LOGIN_BACKEND = "outcomes_site.auth_backends.OneQueryModelBackend"
+
+
+def site_origin(request: HttpRequest) -> str:
+    parts = urlsplit(request.build_absolute_uri("/"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@require_GET
+@login_not_required
+@ensure_csrf_cookie
+@framed_by_desktop(Desktop.CHATWOOT)
+def chatwoot_panel(request: HttpRequest) -> HttpResponse:
+    """The page Chatwoot frames. It asks the desktop for its context (static/embed/panel.js)."""
+    context = {"panel": request.desktop_panel, "account_hint": request.GET.get("account", "")}
+    return render(request, PANEL, context)
+
+
+def _body(request, fragment: str, context: dict | None = None, status: int = 200) -> HttpResponse:
+    return render(request, f"{PANEL}#{fragment}", context or {}, status=status)
+
+
+@require_POST
+@login_not_required
+@framed_by_desktop(Desktop.CHATWOOT)
+def chatwoot_context(request: HttpRequest) -> HttpResponse:
+    """The widget for the conversation the desktop names, or why there is none. A context
+    naming what the signed-in person may not see answers exactly like an unknown one (404)."""
+    if not request.user.is_authenticated:
+        return _body(request, "panel-sign-in")
+    form = ChatwootContextForm(request.POST)
+    if not form.is_valid():
+        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
+    now, data = timezone.now(), form.cleaned_data
+    context = DesktopContext(
+        Desktop.CHATWOOT, data["account"], data["conversation"], data["contact"]
+    )
+    found = panel_conversation_resolve(user=request.user, context=context, now=now)
+    if found.conversation is None:
+        reason = "awaiting" if found.awaiting_feed else "unknown"
+        return _body(request, "panel-nothing", {"reason": reason}, status=404)
+    try:
+        access = conversation_access(request.user, found.conversation.pk)
+    except Http404:
+        return _body(request, "panel-nothing", {"reason": "unknown"}, status=404)
+    summary = conversation_summary(
+        request.user, access.conversation, now=now, role=access.role, history=False
+    )
+    forms_attach(summary, bound=None, item_forms=False)
+    request.current_app = WIDGET_NAMESPACE
+    context = {"conversation": access.conversation, "summary": summary, "found": found}
+    return _body(request, "panel-conversation", context)
+
+
+@require_POST
+@login_not_required
+def session_start(request: HttpRequest) -> HttpResponse:
+    """Exchange the sign-in window's code for the panel's own session."""
+    form = SignInCodeForm(request.POST)
+    user = None
+    if form.is_valid():
+        origin = request.headers.get("Origin", "")
+        user = sign_in_code_redeem(
+            code=form.cleaned_data["code"], origin=origin, now=timezone.now()
+        )
+    if user is None:
+        message = _("This sign-in did not work. Sign in again.")
+        return JsonResponse({"errors": [{"code": "invalid_code", "message": message}]}, status=400)
+    login(request, user, backend=LOGIN_BACKEND)
+    return HttpResponse(status=204)
+
+
+@require_POST
+def session_end(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return HttpResponseClientRefresh()
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+def sign_in_window(request: HttpRequest) -> HttpResponse:
+    """The window the panel opens: the app's own sign-in, first party. Signed in, it hands its
+    opener (the panel, on this same origin) a one-time code and closes."""
+    form, status = None, 200
+    if not request.user.is_authenticated:
+        form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            login(request, form.get_user())
+            form = None
+        elif request.method == "POST":
+            status = 422
+    context = {"form": form}
+    if request.user.is_authenticated:
+        now = timezone.now()
+        context["code"] = sign_in_code_issue(
+            user=request.user, origin=site_origin(request), now=now
+        )
+    response = render(request, "embed/sign_in_window.html", context, status=status)
+    # The app's own policy (same-origin) would cut this window off from the panel that opened
+    # it inside another site's page; nothing else about this window is relaxed.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
+def _panels() -> list[DesktopPanel]:
+    existing = {p.desktop: p for p in DesktopPanel.objects.select_related("updated_by")}
+    return [existing.get(d) or DesktopPanel(desktop=d) for d in Desktop.values]
+
+
+def _settings(request, bound: DesktopPanelForm | None = None, status: int = 200) -> HttpResponse:
+    rows = []
+    for panel in _panels():
+        initial = {"enabled": panel.enabled, "origins": panel.allowed_origins}
+        rows.append((panel, bound or DesktopPanelForm(initial=initial, prefix=panel.desktop)))
+    panel_url = site_origin(request) + reverse("embed:chatwoot-panel") + "?account="
+    context = {"tab": "platforms", "rows": rows, "panel_url": panel_url}
+    return builder_render(request, "embed/desktop_settings.html", context, status=status)
+
+
+@require_GET
+@permission_required(MANAGE, raise_exception=True)
+def desktop_settings(request: HttpRequest) -> HttpResponse:
+    return _settings(request)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def desktop_save(request: HttpRequest, desktop: str) -> HttpResponse:
+    if desktop not in Desktop.values:
+        raise Http404
+    form = DesktopPanelForm(request.POST, prefix=desktop)
+    if not form.is_valid():
+        return _settings(request, bound=form, status=422)
+    desktop_panel_save(
+        actor=request.user,
+        desktop=desktop,
+        enabled=form.cleaned_data["enabled"],
+        origins=form.cleaned_data["origins"],
+        now=timezone.now(),
+    )
+    messages.success(request, _("Saved the desktop panel settings."))
+    return redirect("embed:desktop-settings")
