@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms.account import WindowMinutesField
 from campaigns.forms.goals import DefaultFlagMixin
-from campaigns.models import CHOICE_KINDS, AgentSurvey, QuestionKind, Skill, SurveyQuestion
+from campaigns.models import (
+    CHOICE_KINDS,
+    PREDEFINED_KINDS,
+    AgentSurvey,
+    QuestionKind,
+    Skill,
+    SurveyQuestion,
+)
 from campaigns.services.surveys import predefined_options
 from outcomes_site.names import NameField, strip_bidi_controls
 
@@ -103,6 +110,7 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = False
         self.fields["max_chars"].required = False
+        self.fields["kind"].required = False  # a predefined question's type is not asked
         if self.instance.pk and not self.instance.predefined:
             labels = [option.label for option in self.instance.options.all()]
             self.fields["options"].initial = "\n".join(labels)
@@ -110,6 +118,10 @@ class QuestionForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         kind, predefined = cleaned.get("kind"), cleaned.get("predefined")
+        if predefined:
+            kind = cleaned["kind"] = PREDEFINED_KINDS[predefined]
+        elif not kind:
+            self.add_error("kind", _("Choose the type of answer."))
         if kind and kind != QuestionKind.FREE_TEXT:
             cleaned["max_chars"] = SurveyQuestion._meta.get_field("max_chars").default
         if predefined:
@@ -121,8 +133,6 @@ class QuestionForm(forms.ModelForm):
             if not cleaned.get("text"):
                 cleaned["text"] = SurveyQuestion.Predefined(predefined).label
                 self.instance.text = str(cleaned["text"])
-            if kind and kind not in CHOICE_KINDS:
-                self.add_error("kind", _("Predefined questions are choice questions."))
             others = self.instance.survey.questions.filter(predefined=predefined)
             if others.exclude(pk=self.instance.pk).exists():
                 self.add_error("predefined", _("This survey already asks this question."))

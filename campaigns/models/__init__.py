@@ -19,6 +19,7 @@ from campaigns.models.people import (
 )
 from campaigns.models.surveys import (
     CHOICE_KINDS,
+    PREDEFINED_KINDS,
     AgentSurvey,
     QuestionKind,
     SurveyOption,
@@ -29,6 +30,7 @@ from campaigns.models.surveys import (
 __all__ = [
     "CHOICE_KINDS",
     "MAX_WINDOW_MINUTES",
+    "PREDEFINED_KINDS",
     "AccountSettings",
     "AgentGroup",
     "AgentSurvey",

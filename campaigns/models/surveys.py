@@ -63,6 +63,9 @@ class QuestionKind(models.TextChoices):
 
 
 CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.DROPDOWN)
+# A predefined question's type is the product's, not asked: a brand's topic list is long (a
+# dropdown); its outcomes are a few, all shown (single choice).
+PREDEFINED_KINDS = {"topic": QuestionKind.DROPDOWN, "outcome": QuestionKind.SINGLE}
 
 
 class SurveyQuestion(models.Model):

@@ -35,7 +35,8 @@
     var isPredefined = predefined && predefined.value !== "";
     form.querySelectorAll("[data-question-part]").forEach(function (part) {
       var name = part.getAttribute("data-question-part");
-      if (name === "free_text") { part.hidden = kind.value !== "free_text"; }
+      if (name === "kind") { part.hidden = isPredefined; }
+      if (name === "free_text") { part.hidden = isPredefined || kind.value !== "free_text"; }
       if (name === "options") { part.hidden = isPredefined || CHOICE_KINDS.indexOf(kind.value) < 0; }
       if (name === "predefined") { part.hidden = !isPredefined; }
     });

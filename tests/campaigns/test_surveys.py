@@ -159,7 +159,7 @@ def test_add_a_choice_question_with_options(campaign_manager_client):
         ({"text": "Notes", "kind": "free_text", "max_chars": "1025"}, "1024"),
         ({"text": "Notes", "kind": "free_text", "max_chars": "0"}, "1"),
         ({"text": "", "kind": "number"}, "Enter the question."),
-        ({"predefined": "topic", "kind": "number"}, "Predefined questions are choice questions."),
+        ({"text": "Pick", "options": "A\nB"}, "Choose the type of answer."),
     ],
     ids=[
         "choice-no-options",
@@ -167,7 +167,7 @@ def test_add_a_choice_question_with_options(campaign_manager_client):
         "max-chars-1025",
         "max-chars-0",
         "no-text",
-        "predefined-not-choice",
+        "no-type",
     ],
 )
 def test_bad_question_shows_errors_and_saves_nothing(campaign_manager_client, data, message):
@@ -197,6 +197,22 @@ def test_predefined_question_takes_the_brand_list(campaign_manager_client):
     assert [o.label for o in question.options.all()] == ["Resolved", "Escalated"]
     again = campaign_manager_client.post(question_url(survey), data)
     assert "already asks this question" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("predefined", "sent_kind", "kind"),
+    [("outcome", "", "single"), ("outcome", "number", "single"), ("topic", "", "dropdown")],
+)
+def test_a_predefined_question_does_not_ask_for_a_type(
+    campaign_manager_client, predefined, sent_kind, kind
+):
+    AccountSettings.objects.create(
+        pk=1, conversation_outcomes=["Resolved"], conversation_topics=["Billing"]
+    )
+    survey = SurveyFactory()
+    data = {"predefined": predefined, "kind": sent_kind}
+    assert campaign_manager_client.post(question_url(survey), data).status_code == 302
+    assert survey.questions.get().kind == kind
 
 
 def test_predefined_question_needs_a_brand_list(campaign_manager_client):

@@ -115,7 +115,7 @@ def test_build_a_survey_and_preview_it(demo, page, login, shot):
     page.get_by_role("link", name="Add question").click()
     page.get_by_label("Predefined question").select_option(label="Conversation outcome")
     expect(page.get_by_role("textbox", name="Options", exact=True)).to_be_hidden()
-    page.get_by_role("combobox", name="Type", exact=True).select_option(label="Dropdown")
+    expect(page.get_by_role("combobox", name="Type", exact=True)).to_be_hidden()  # not asked
     page.get_by_role("button", name="Save").click()
 
     page.get_by_role("link", name="Add question").click()
@@ -139,7 +139,8 @@ def test_build_a_survey_and_preview_it(demo, page, login, shot):
     page.get_by_role("link", name="Preview").click()
     expect(page.get_by_role("heading", name="Agent survey")).to_be_visible()
     expect(page.get_by_role("radio", name="Not needed")).to_be_visible()
-    expect(page.get_by_label("Conversation outcome")).to_contain_text("Resolved")
+    # A predefined outcome question is a single choice: a group of radio buttons.
+    expect(page.get_by_role("group", name="Conversation outcome")).to_contain_text("Resolved")
     expect(page.get_by_label("Anything else?")).to_have_attribute("maxlength", "300")
     shot("survey-05-preview")
 

@@ -58,7 +58,7 @@ REPORT_LABELS = {
 
 
 def _when(moment: datetime | None) -> str:
-    return date_format(localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+    return date_format(localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
 @dataclass
