@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -14,12 +14,10 @@ from tests.workspace.platforms.conftest import post_chatwoot
 from workspace.models import Conversation, Message
 from workspace.platforms.models import Delivery
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 
 def test_simultaneous_copies_of_one_delivery_act_once(chatwoot):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers (PostgreSQL)")
     at = timezone.now() - timedelta(minutes=5)
     conversation = samples.chatwoot_conversation("conversation_created", at=at)
     message = samples.chatwoot_message(content="Hello?", at=at, conversation=conversation)
@@ -45,8 +43,6 @@ def test_simultaneous_copies_of_one_delivery_act_once(chatwoot):
 
 
 def test_simultaneous_first_deliveries_of_one_conversation_make_one(chatwoot):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs concurrent writers (PostgreSQL)")
     at = timezone.now() - timedelta(minutes=5)
     # No agent, team or inbox: their refs would serialise the deliveries before the race.
     conversation = samples.chatwoot_conversation(
