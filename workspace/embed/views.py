@@ -15,6 +15,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from campaigns.sso.csp import allow_provider_forms
 from campaigns.views.common import builder_render
 from outcomes_site.forms import LoginForm
 from workspace.embed.forms import ChatwootContextForm, DesktopPanelForm, SignInCodeForm
@@ -116,6 +117,7 @@ def session_end(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_not_required
+@allow_provider_forms
 def sign_in_window(request: HttpRequest) -> HttpResponse:
     """The window the panel opens: the app's own sign-in, first party. Signed in, it hands its
     opener (the panel, on this same origin) a one-time code and closes."""
@@ -127,7 +129,8 @@ def sign_in_window(request: HttpRequest) -> HttpResponse:
             form = None
         elif request.method == "POST":
             status = 422
-    context = {"form": form}
+    # Single sign-on comes back here (``next``), signed in, and hands the panel its code.
+    context = {"form": form, "next": request.path}
     if request.user.is_authenticated:
         now = timezone.now()
         context["code"] = sign_in_code_issue(

@@ -105,3 +105,23 @@ def test_signing_the_panel_out(agent_panel, chatwoot_panel):
     assert response["HX-Refresh"] == "true"
     html = agent_panel.get(reverse("embed:chatwoot-panel")).content.decode()
     assert 'id="panel-sign-in"' in html
+
+
+def test_the_window_offers_single_sign_on_and_comes_back_to_itself(client, db):
+    from campaigns.sso.models import IdentityProvider
+
+    IdentityProvider.objects.create(
+        slug="okta",
+        name="Okta",
+        protocol="openid_connect",
+        issuer="https://example.okta.com",
+        client_id="panel",
+    )
+    window = reverse("embed:sign-in-window")
+    response = client.get(window)
+    html = response.content.decode()
+    assert "Sign in with <bdi>Okta</bdi>" in html
+    assert reverse("openid_connect_login", kwargs={"provider_id": "okta"}) in html
+    assert f'name="next" value="{window}"' in html  # signed in there, it hands over its code
+    policy = response["Content-Security-Policy"]
+    assert "https://example.okta.com" in policy.split("form-action")[1].split(";")[0]
