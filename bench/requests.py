@@ -194,11 +194,33 @@ def summarise(runs: dict[str, list[dict]]) -> dict[str, dict]:
 RATIOS = ("x_bare", "x_reference")
 
 
+def settle(url: str, *, limit_s: float = 60.0) -> None:
+    """Wait until the server answers ``url`` at once again: a slow path's requests (the goal
+    tracker's) may still be queued in the workers after wrk stops, and would otherwise eat the
+    next run."""
+    import contextlib
+    import urllib.request
+
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(url, timeout=limit_s).read()
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.5)
+
+
+def _ratio(rps: float, base: float) -> float:
+    return rps / base if base else 0.0
+
+
 def measure_round(paths: dict[str, dict], duration: int) -> dict[str, list[dict]]:
     """One round: the bare view, then every path after its own run of the reference page."""
 
     def run(name: str) -> dict:
         how = paths[name]
+        settle(paths["bare"]["url"])
         return wrk(
             how["url"], headers=how.get("headers"), script=how.get("script"), duration=duration
         )
@@ -211,12 +233,12 @@ def measure_round(paths: dict[str, dict], duration: int) -> dict[str, list[dict]
         reference = run("reference")
         result = run(name)
         for figures in (reference, result):
-            figures["x_bare"] = figures["rps"] / bare["rps"]
-            figures["x_reference"] = figures["rps"] / reference["rps"]
+            figures["x_bare"] = _ratio(figures["rps"], bare["rps"])
+            figures["x_reference"] = _ratio(figures["rps"], reference["rps"])
         got.setdefault("reference", []).append(reference)
         got[name] = [result]
     # The bare view's ratio to the reference page: to the first reference run of the round.
-    got["bare"][0]["x_reference"] = bare["rps"] / got["reference"][0]["rps"]
+    got["bare"][0]["x_reference"] = _ratio(bare["rps"], got["reference"][0]["rps"])
     return got
 
 

@@ -12,6 +12,8 @@ def test_each_ratio_pairs_a_path_with_the_reference_run_just_before_it(monkeypat
         return {"rps": next(speeds), "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
 
     monkeypatch.setattr(bench_requests, "wrk", fake_wrk)
+    settled = []
+    monkeypatch.setattr(bench_requests, "settle", settled.append)
     paths = {name: {"url": name} for name in ("bare", "reference", "widget", "submit")}
     round_ = bench_requests.measure_round(paths, duration=1)
     table = bench_requests.summarise(round_)
@@ -20,3 +22,18 @@ def test_each_ratio_pairs_a_path_with_the_reference_run_just_before_it(monkeypat
     assert table["submit"]["x_bare"] == 0.03
     assert table["reference"]["rps"] == 150.0  # the median of its two runs
     assert table["bare"]["x_reference"] == 10.0
+    assert settled == ["bare"] * 5  # the server is idle again before every run
+
+
+def test_a_reference_run_that_completed_nothing_gives_no_ratio(monkeypatch):
+    """A run eaten by the previous path's queue answers 0 requests/s; the table says 0, it
+    does not stop the benchmark with a division by zero."""
+    speeds = iter([2000.0, 0.0, 160.0])
+    monkeypatch.setattr(
+        bench_requests, "wrk", lambda url, **kw: {"rps": next(speeds), "p50_ms": 1.0, "p99_ms": 2.0}
+    )
+    monkeypatch.setattr(bench_requests, "settle", lambda url: None)
+    paths = {name: {"url": name} for name in ("bare", "reference", "widget")}
+    round_ = bench_requests.measure_round(paths, duration=1)
+    assert round_["widget"][0]["x_reference"] == 0.0
+    assert round_["bare"][0]["x_reference"] == 0.0
