@@ -109,28 +109,6 @@ def test_former_agent_keeps_access_after_a_transfer(agent_client, other_agent, o
     assert segments[1].agent == other_agent
 
 
-def test_transcript_poll_returns_only_the_fragment(agent_client, own_conversation, htmx_headers):
-    response = agent_client.get(
-        detail_url(own_conversation), headers={**htmx_headers, "HX-Target": "transcript"}
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" not in html
-    assert html.strip().startswith('<div id="transcript"')
-    assert response["Vary"].count("HX-Request") == 1
-
-
-def test_polling_stops_once_the_conversation_has_ended(
-    agent_client, own_conversation, htmx_headers
-):
-    own_conversation.ended_at = timezone.now()
-    own_conversation.save()
-    response = agent_client.get(
-        detail_url(own_conversation), headers={**htmx_headers, "HX-Target": "transcript"}
-    )
-    assert "hx-trigger" not in response.content.decode()
-
-
 def test_list_queries_do_not_grow_with_conversations(
     agent_client, agent, sales_skill, django_assert_num_queries
 ):

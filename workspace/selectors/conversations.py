@@ -1,24 +1,10 @@
 """Reads for the Agent Workspace."""
 
-from datetime import datetime, timedelta
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import User
 from workspace.models import Conversation, Message, Segment
-
-RECENTLY_CLOSED = timedelta(days=7)
-
-
-def conversations_for_agent(
-    user: User, *, now: datetime, limit: int = 100
-) -> dict[str, list[Conversation]]:
-    """The agent's open conversations (oldest first) and those closed in the last week."""
-    base = Conversation.objects.for_agent(user).select_related("visitor", "skill", "agent")
-    open_conversations = list(base.filter(ended_at__isnull=True).order_by("started_at")[:limit])
-    closed = list(base.filter(ended_at__gte=now - RECENTLY_CLOSED).order_by("-ended_at")[:limit])
-    return {"open": open_conversations, "closed": closed}
 
 
 def conversation_visible_to(user: User) -> QuerySet[Conversation]:

@@ -26,7 +26,7 @@ from workspace.views.widget_forms import forms_attach
 
 DETAIL = "workspace/conversation_detail.html"
 OUTCOME_TYPE = "workspace/_summary_outcomes.html#outcome-type"
-PARTIALS = ("transcript", "summary-outcomes", "summary-survey")
+PARTIALS = ("summary-outcomes", "summary-survey")  # the transcript polls its own view
 TYPE_PREFIX = "outcome-type-"
 # What each widget fragment reads.
 FRAGMENT_PARTS = {"summary-outcomes": ("outcomes",), "summary-survey": ("survey",)}
@@ -65,9 +65,6 @@ def render_conversation(
     typed (kept on errors); ``alert`` is ``(level, message)`` shown in that fragment."""
     conversation = access.conversation
     fragment = fragment if request.htmx else None
-    if fragment == "transcript":  # polled every few seconds: the messages and nothing else
-        context = {"conversation": conversation, "messages_list": transcript(conversation)}
-        return render(request, f"{DETAIL}#transcript", context)
     one_type = fragment is not None and fragment.startswith(TYPE_PREFIX)
     # The page carries everything, for people without JavaScript too. A fragment leaves each
     # outcome's history and correction forms to be loaded when opened (outcome_part).
