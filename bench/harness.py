@@ -67,12 +67,18 @@ def local_database_url(name: str, *, fresh: bool = False) -> str:
     return f"postgres://outcomes_bench:{password}@127.0.0.1:5432/{name}"
 
 
+BENCH_SECRETS_KEY = "YmVuY2htYXJrLWRhdGFiYXNlcy1vbmx5LWtleS0wMDA="
+
+
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", secrets.token_urlsafe(50)),
+        # A fixed key for the benchmarks' own databases, so a run over a kept database (--keep,
+        # DATABASE_URL) reads the secrets an earlier run stored. Loopback data only.
+        "SECRETS_ENCRYPTION_KEYS": os.environ.get("SECRETS_ENCRYPTION_KEYS", BENCH_SECRETS_KEY),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BENCH_REFERENCES": "1",
         "LOG_LEVEL": "WARNING",

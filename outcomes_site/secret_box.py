@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -87,12 +90,21 @@ def rotate(token: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored encrypted; reads give the plain text, '' stays '' (no secret set)."""
+    """Text stored encrypted; reads give the plain text, '' stays '' (no secret set).
+
+    A token no configured key can read (the key that made it is gone: SECRET_KEY changed with
+    no SECRETS_ENCRYPTION_KEYS set, or a key removed too early) reads as '' - no secret set - and
+    is logged, so pages keep working and an admin pastes the secret again; what it protected
+    (a signed receiver, an identity provider) refuses until then."""
 
     def from_db_value(self, value, expression, connection):
         if not value:
             return value
-        return decrypt(value)
+        try:
+            return decrypt(value)
+        except SecretUnreadable:
+            logger.error("A stored secret (%s) cannot be read with the configured keys.", self)
+            return ""
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

@@ -40,3 +40,17 @@ def test_deploy_check_asks_for_keys_of_their_own(settings):
     assert [p.id for p in secret_box.check_keys()] == ["outcomes.W002"]
     settings.SECRETS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     assert secret_box.check_keys() == []
+
+
+@pytest.mark.django_db
+def test_a_secret_made_with_a_lost_key_reads_as_not_set(settings, caplog):
+    from workspace.webhooks.models import Endpoint
+
+    field = Endpoint._meta.get_field("secret")
+    settings.SECRETS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    token = field.get_prep_value("whsec_abc")
+    assert field.from_db_value(token, None, None) == "whsec_abc"
+    settings.SECRETS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert field.from_db_value(token, None, None) == ""
+    assert "cannot be read with the configured keys" in caplog.text
+    assert "whsec_abc" not in caplog.text
