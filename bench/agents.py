@@ -266,7 +266,7 @@ def _request(call: Call, host: str) -> bytes:
         )
         headers.update(
             {
-                "HX-Target": "summary-outcomes",
+                "HX-Target": "outcome-type-purchase",  # the widget's form redraws its type
                 "X-CSRFToken": agent["csrf"],
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Content-Length": str(len(body)),

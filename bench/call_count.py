@@ -140,7 +140,7 @@ def submit(client, pk: int, number: int):
         body,
         headers={
             "HX-Request": "true",
-            "HX-Target": "summary-outcomes",
+            "HX-Target": "outcome-type-purchase",
             "X-CSRFToken": client.cookies["csrftoken"].value,
         },
     )

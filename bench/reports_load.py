@@ -104,7 +104,7 @@ def _request(job: dict, kind: str, n: int, run: str) -> tuple[str, bytes, dict]:
             "Cookie": job["cookie"],
             "X-CSRFToken": job["csrf"],
             "HX-Request": "true",
-            "HX-Target": "summary-outcomes",
+            "HX-Target": "outcome-type-purchase",
         }
         return f"/workspace/conversations/{pk}/outcomes/purchase/", body.encode(), headers
     sdes = json.dumps(SDES).replace("@ID@", f"{run}-{n}")

@@ -13,8 +13,9 @@ and the median of each path's paired ratios to the reference page and to the rou
 Paths: the bare view and the reference page (``bench/references.py``), the conversation page,
 the widget's outcomes partial (an htmx GET), an outcome submit (an htmx POST with CSRF and a
 fresh idempotency token, so each request makes a new event, spread over 2,000 open
-conversations), the goal tracker with its default filters (the last 30 days of the demo
-account), and an ingest API POST of 10 SDEs. After the load: the RSS of each gunicorn worker.
+conversations; it targets its type's fragment, as the widget's forms do), the goal tracker with
+its default filters (the last 30 days of the demo account), and an ingest API POST of 10 SDEs.
+After the load: the RSS of each gunicorn worker.
 A fresh database ``outcomes_bench`` is made each time (or ``DATABASE_URL`` is used as it is).
 """
 
@@ -95,7 +96,7 @@ local headers = {
   ["Cookie"] = "%s",
   ["X-CSRFToken"] = "%s",
   ["HX-Request"] = "true",
-  ["HX-Target"] = "summary-outcomes",
+  ["HX-Target"] = "outcome-type-purchase",
 }
 function request()
   counter = counter + 1

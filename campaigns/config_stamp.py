@@ -1,10 +1,12 @@
 """The configuration stamp: what app servers may keep between requests, and for how long.
 
 The widget reads the same Campaign Builder configuration on every request: the attributes agents
-may report with their fields, and the agent surveys with their questions. That is two to five
-queries a request for rows that change a few times a day. ``ConfigStamp`` holds a random value
-that changes, in the same transaction, whenever that configuration changes, and the account
-settings, which every widget request reads anyway, are read with it (``config_stamp``).
+may report with their fields, and the agent surveys with their questions; every write that
+credits an event reads the attribution policies and the webhook endpoints subscribed to it.
+That is two to five queries a request for rows that change a few times a day. ``ConfigStamp``
+holds a random value that changes, in the same transaction, whenever that configuration
+changes, and the account settings, which every widget request reads anyway, are read with it
+(``config_stamp``).
 Functions decorated with ``stamp_memo`` keep their answers in the process under the stamp they
 were read with, so a change made through any app server (or a management command) is seen by
 every server at its next request, and a change rolled back leaves a stamp nobody reads. The
@@ -76,13 +78,22 @@ def stamp_on_change() -> None:
         AgentSurvey,
         AttributeConfig,
         AttributeField,
+        AttributionPolicy,
         Skill,
         SurveyOption,
         SurveyQuestion,
         SurveySkill,
     )
 
-    models = (AttributeConfig, AttributeField, AgentSurvey, SurveyQuestion, SurveyOption, Skill)
+    models = (
+        AttributeConfig,
+        AttributeField,
+        AgentSurvey,
+        SurveyQuestion,
+        SurveyOption,
+        Skill,
+        AttributionPolicy,
+    )
     for model in (*models, SurveySkill):
         uid = f"config_stamp.{model._meta.label}"
         post_save.connect(config_changed, sender=model, dispatch_uid=f"{uid}.save")

@@ -239,6 +239,10 @@ else:
         }
     }
 
+# Beside it, one process's memory ("local") for what may be a few minutes stale in one worker
+# and costs a query to read from a shared cache: the currencies by use.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+
 # Security headers. The policy forbids inline scripts and styles: behaviour lives in static/js.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -5,7 +5,7 @@
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from campaigns import config_stamp
@@ -22,11 +22,13 @@ def _process_memory():
     the cache (rate-limit counters, the currencies by use)."""
     config_stamp.forget_everything()
     events._activity_written.clear()
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
     config_stamp.forget_everything()
     events._activity_written.clear()
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from campaigns.config_stamp import stamp_memo
 from campaigns.models import AttributionModel, AttributionPolicy
 
 DEFAULT_MODEL = AttributionPolicy._meta.get_field("model").default
@@ -34,9 +35,11 @@ class PolicyPeriod:
 
 
 def policy_periods(policies: Iterable[AttributionPolicy] | None = None) -> list[PolicyPeriod]:
-    """The periods, oldest first: the defaults, then one per policy from its stored start."""
+    """The periods, oldest first: the defaults, then one per policy from its stored start.
+    Without ``policies``, the stored ones, kept under the configuration stamp (every write that
+    credits an event reads them)."""
     if policies is None:
-        policies = AttributionPolicy.objects.all()
+        return list(_stored_periods())
     periods = [PolicyPeriod(0, None, DEFAULT_MODEL, DEFAULT_WINDOW_DAYS)]
     for policy in sorted(policies, key=lambda p: p.starts_at):
         periods.append(
@@ -50,6 +53,11 @@ def policy_periods(policies: Iterable[AttributionPolicy] | None = None) -> list[
             )
         )
     return periods
+
+
+@stamp_memo
+def _stored_periods() -> tuple[PolicyPeriod, ...]:
+    return tuple(policy_periods(AttributionPolicy.objects.all()))
 
 
 def period_at(periods: Sequence[PolicyPeriod], instant: datetime) -> PolicyPeriod:

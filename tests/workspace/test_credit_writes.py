@@ -20,7 +20,14 @@ from tests.factories import AgentFactory, ConversationFactory
 from tests.reporting.factories import campaign, context_for
 from tests.reporting.factories import goal as make_goal
 from tests.workspace.conftest import NOW
-from workspace.models import Credit, CreditDay, CreditRebuild, Handled, HandledDay
+from workspace.models import (
+    Credit,
+    CreditDay,
+    CreditRebuild,
+    DuplicateGroup,
+    Handled,
+    HandledDay,
+)
 from workspace.services.conversations import CloseWay, conversation_close, conversation_transfer
 from workspace.services.credit import credit_rebuild
 from workspace.services.credit_rebuild import credit_rebuild_pending, credit_rebuild_request
@@ -319,3 +326,37 @@ def test_currency_pickers_offer_the_accounts_most_used_currencies_first(configur
     codes = [code for code, _label in AccountSettingsForm().fields["default_currency"].choices]
     assert codes[:2] == ["EUR", "USD"]
     assert "XXX" not in codes
+
+
+def test_a_new_report_alone_on_its_order_only_inserts_and_a_second_one_recounts_both(
+    configured, agent, sales_skill
+):
+    """A report no earlier one shares a key with has no rows yet: its credit is inserted,
+    nothing deleted or locked. A second report of the order recomputes both (and groups them)."""
+    talk = ConversationFactory(
+        agent=agent, skill=sales_skill, started_at=NOW - timedelta(minutes=30)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        first = _purchase(talk, agent, "5.00", "ORD-1")
+    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    assert not [s for s in sql if s.startswith("DELETE")], sql
+    assert Credit.objects.filter(event=first).count() == 1
+    assert not DuplicateGroup.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        second = _purchase(talk, agent, "5.00", "ORD-1")
+    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    assert [s for s in sql if s.startswith("DELETE FROM WORKSPACE_CREDIT ")], sql
+    assert not Credit.objects.filter(event=second).exists()  # the first report counts
+    assert DuplicateGroup.objects.get().reports == 2
+    assert_equals_rebuild()
+
+
+def test_a_policy_saved_is_used_by_the_next_write_at_once(configured, agent, sales_skill):
+    talk = ConversationFactory(
+        agent=agent, skill=sales_skill, started_at=NOW - timedelta(minutes=30)
+    )
+    before = _purchase(talk, agent, "5.00")
+    assert Credit.objects.get(event=before).policy_id is None  # the defaults
+    policy = AttributionPolicy.objects.create(effective_from=date(2026, 1, 1), model="first")
+    after = _purchase(talk, agent, "6.00")
+    assert Credit.objects.get(event=after).policy_id == policy.pk

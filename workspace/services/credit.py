@@ -34,6 +34,7 @@ Writers call ``credit_events`` (an event written, corrected, amended or retracte
 transaction; ``credit_rebuild`` redoes a whole period after a configuration change.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cache as memoize
@@ -41,7 +42,7 @@ from itertools import batched, pairwise
 
 from babel.numbers import get_currency_precision, list_currencies
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Sum
 
@@ -486,17 +487,19 @@ def credit_event(event: EngagementAttributeEvent, *, created: bool = False) -> N
     """Recompute after one event was written (``created``: just inserted, so it has no rows
     yet) or changed; other types than purchases, leads and service activities have no credit,
     but an agent's report of any type completes its conversation."""
-    if event.conversation_id and event.source in AGENT_SOURCES:
+    if event.conversation_id and event.source in AGENT_SOURCES and not _known_open(event):
         credit_completion([event.conversation_id])
     if event.attribute_type not in GOAL_TYPES:
         return
-    if created and not event.dedupe_key:
-        where, params = _in("event_id", [event.pk])
-        select = _credits_sql(lambda p: f"e.id = {p(event.pk)}")
-        _rewrite(CREDITS, where, params, select, fresh=True)
-        return
     keys = {event.dedupe_key} if created else {event.dedupe_key, _previous_key(event)}
-    credit_events([event.pk], dedupe_keys=keys - {""})
+    credit_events([event.pk], dedupe_keys=keys - {""}, created=[event.pk] if created else ())
+
+
+def _known_open(event: EngagementAttributeEvent) -> bool:
+    """The event's conversation is open, as its writer read it (no query): an open conversation
+    has no ``Completion`` row to change (ended ones have one; reopening deletes it)."""
+    field = EngagementAttributeEvent._meta.get_field("conversation")
+    return field.is_cached(event) and event.conversation.ended_at is None
 
 
 def _previous_key(event: EngagementAttributeEvent) -> str:
@@ -516,10 +519,13 @@ def credit_events(
     *,
     dedupe_keys: set[str] | None = None,
     periods: list[PolicyPeriod] | None = None,
+    created: Iterable[int] = (),
 ) -> None:
     """Recompute the credit of these events and of every event sharing a de-duplication key
     with one of them (which of them counts may have changed). ``dedupe_keys``: their keys, when
-    the caller knows them."""
+    the caller knows them. ``created``: those just inserted by the caller's transaction; when
+    they are all there is (no earlier report shares their keys), they have no rows yet, so
+    theirs are only inserted, and only keys reported twice among them form duplicate groups."""
     ids = set(event_ids)
     if dedupe_keys is None:
         dedupe_keys = set(
@@ -527,20 +533,25 @@ def credit_events(
             .exclude(dedupe_key="")
             .values_list("dedupe_key", flat=True)
         )
+    reports = Counter()
     if dedupe_keys:
-        ids |= set(
-            EngagementAttributeEvent.objects.filter(dedupe_key__in=dedupe_keys).values_list(
-                "pk", flat=True
-            )
-        )
+        for pk, key in EngagementAttributeEvent.objects.filter(
+            dedupe_key__in=dedupe_keys
+        ).values_list("pk", "dedupe_key"):
+            ids.add(pk)
+            reports[key] += 1
+    fresh = bool(ids) and ids <= set(created)
+    if fresh:
+        dedupe_keys = {key for key, count in reports.items() if count > 1}
     if ids and periods is None:
         periods = policy_periods()
     for chunk in batched(sorted(ids), BATCH):
         chunk = list(chunk)
         with transaction.atomic(savepoint=False):  # the caller's, if any: locks last till then
-            _lock_events(EngagementAttributeEvent.objects.filter(pk__in=chunk))
+            if not fresh:  # rows no other transaction can see yet need no lock
+                _lock_events(EngagementAttributeEvent.objects.filter(pk__in=chunk))
             select = _credits_sql(lambda p, chunk=chunk: f"e.id IN ({p.many(chunk)})", periods)
-            _rewrite(CREDITS, *_in("event_id", chunk), select)
+            _rewrite(CREDITS, *_in("event_id", chunk), select, fresh=fresh)
     # After the locks on the keys' reports: two writers of one order take turns here too (the
     # second deletes the group row the first committed, instead of colliding with it).
     for keys in batched(sorted(dedupe_keys), BATCH):
@@ -660,7 +671,8 @@ def _ranges_done(ids: list[int], size: int = BATCH * 20):
 
 def currencies_by_use() -> list[str]:
     """The currencies of the account's credited money, most used first, for the pickers (read
-    from the day sums at most every ten minutes: a picker need not see today's first yen)."""
+    from the day sums at most every ten minutes in each process, so a picker costs no query: it
+    need not see today's first yen)."""
 
     def count() -> list[str]:
         totals = (
@@ -672,4 +684,4 @@ def currencies_by_use() -> list[str]:
         )
         return [row["currency"] for row in totals[:10]]
 
-    return cache.get_or_set("credit:currencies-by-use", count, timeout=600)
+    return caches["local"].get_or_set("credit:currencies-by-use", count, timeout=600)

@@ -246,7 +246,9 @@ def _store(sdes: list[tuple[int, CleanSde]], common: dict[str, Any], result: Ing
     credited = [row for row in [*new, *updated.values()] if row.attribute_type in GOAL_TYPES]
     if credited:
         keys = {row.dedupe_key for row in credited} - {""}
-        credit_events([row.pk for row in credited], dedupe_keys=keys)
+        credit_events(
+            [row.pk for row in credited], dedupe_keys=keys, created=[row.pk for row in new]
+        )
     outbox_attributes_received([*new, *updated.values()], at=common["received_at"])  # webhooks
 
 

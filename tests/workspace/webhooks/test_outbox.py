@@ -4,6 +4,7 @@ that rolls back, nothing when nobody subscribes."""
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from campaigns.catalogue import AttributeType
 from tests.workspace.conftest import NOW
@@ -20,6 +21,8 @@ from workspace.services.outcomes import (
 )
 from workspace.services.surveys import survey_submit
 from workspace.webhooks.models import Delivery, EventType, OutboxMessage
+from workspace.webhooks.services.endpoints import endpoint_switch_off
+from workspace.webhooks.services.outbox import subscribers
 from workspace.webhooks.signing import secret_generate
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +241,18 @@ def test_ingest_queues_in_the_same_queries_however_many_sdes(
     with django_assert_num_queries(len(one.captured_queries)):
         ingest(10, 200)
     assert OutboxMessage.objects.count() == 12
+
+
+def test_who_subscribes_is_read_again_after_an_endpoint_changes(db):
+    """Subscribers are kept under the configuration stamp: creating, editing or switching off an
+    endpoint (an update that sends no signal) gives the next write the new answer."""
+    assert subscribers(EventType.OUTCOME_REPORTED) == ()
+    endpoint = make_endpoint("http://127.0.0.1:9/hook", secret=secret_generate())
+    assert subscribers(EventType.OUTCOME_REPORTED) == (endpoint.pk,)
+    endpoint.event_types = [EventType.CONVERSATION_CLOSED]
+    endpoint.save()
+    assert subscribers(EventType.OUTCOME_REPORTED) == ()
+    assert subscribers(EventType.CONVERSATION_CLOSED) == (endpoint.pk,)
+    endpoint.failing_since = timezone.now()
+    endpoint_switch_off(endpoint=endpoint, now=timezone.now())
+    assert subscribers(EventType.CONVERSATION_CLOSED) == ()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from campaigns.config_stamp import config_changed
 from campaigns.models import User
 from campaigns.roles import Role
 from campaigns.services.audit import audit_record, snapshot
@@ -141,6 +142,7 @@ def endpoint_switch_off(*, endpoint: Endpoint, now: datetime) -> None:
     )
     if not updated:
         return
+    config_changed()  # an update() sends no signal: the writers stop queueing for it now
     audit_record(
         actor=None,
         action="webhook.switched_off",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from campaigns.config_stamp import stamp_memo
 from workspace.models import Conversation, EngagementAttributeEvent
 from workspace.webhooks.models import Delivery, Endpoint, EventType, OutboxMessage
 from workspace.webhooks.services.payloads import (
@@ -16,10 +17,12 @@ from workspace.webhooks.services.payloads import (
 )
 
 
-def subscribers(event_type: str) -> list[int]:
-    """The enabled endpoints subscribed to ``event_type`` (one query)."""
+@stamp_memo
+def subscribers(event_type: str) -> tuple[int, ...]:
+    """The enabled endpoints subscribed to ``event_type``, kept under the configuration stamp
+    (every write pays for this read; endpoints change a few times a year)."""
     rows = Endpoint.objects.filter(enabled=True).values_list("pk", "event_types")
-    return [pk for pk, types in rows if event_type in types]
+    return tuple(pk for pk, types in rows if event_type in types)
 
 
 def _hold_conversation(conversation_id: int | None) -> None:
