@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import ServiceStatus
 from campaigns.models import AccountSettings, AgentGroup, Campaign, Goal, GoalType, Skill, User
-from campaigns.money import currency_choices, parse_money, validate_currency
+from campaigns.models.people import NumberFormat
+from campaigns.money import currency_choices, format_amount, parse_money, validate_currency
 from reporting.filter_fields import NOT_A_CHOICE, ReportDateField, TimeZoneField
 from reporting.filters import (
     NONE,
@@ -281,8 +282,16 @@ class TargetForm(forms.Form):
     value_target = forms.CharField(label=_("Value"), required=False, max_length=20, strip=False)
     currency = forms.ChoiceField(label=_("Currency"), required=False, choices=currency_choices)
 
-    def __init__(self, *args, scope: Scope, default_currency: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        scope: Scope,
+        default_currency: str,
+        number_format: str = NumberFormat.POINT,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.number_format = number_format  # the person's: "1.234,50" for a comma writer
         groups = [(f"group:{g.pk}", str(g)) for g in scope.groups()]
         agents = [(f"agent:{a.pk}", a.display_name) for a in scope.agents()]
         self.fields["who"].choices = [
@@ -305,7 +314,7 @@ class TargetForm(forms.Form):
             else:
                 try:
                     currency = validate_currency(currency)
-                    value = parse_money(raw_value, currency)
+                    value = parse_money(raw_value, currency, number_format=self.number_format)
                 except ValidationError as error:
                     self.add_error("value_target", error)
         if cleaned.get("count_target") is None and value is None and not self.errors:
@@ -334,7 +343,9 @@ class TargetForm(forms.Form):
             "who": who,
             "goal_type": target.goal_type,
             "count_target": target.count_target,
-            "value_target": target.value_target or "",
+            "value_target": format_amount(
+                target.value_target, kwargs.get("number_format", NumberFormat.POINT)
+            ),
             "currency": target.currency,
         }
         return cls(initial=initial, **kwargs)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.catalogue import ServiceStatus
 from campaigns.models import Campaign, Goal, GoalType
-from campaigns.money import currencies_most_used, currency_choices, parse_money
+from campaigns.models.people import NumberFormat
+from campaigns.money import currencies_most_used, currency_choices, format_amount, parse_money
 from outcomes_site.names import NameField
 
 STATUS_BOX_ROWS = 3
@@ -31,8 +32,9 @@ class GoalForm(forms.ModelForm):
         fields = ["name", "goal_type"]
         field_classes = {"name": NameField}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, number_format: str = NumberFormat.POINT, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.number_format = number_format  # the person's: "1.234,50" for a comma writer
         self.fields["sell_currency"].choices = [
             ("", "—"),
             *currency_choices(currencies_most_used()),
@@ -41,7 +43,7 @@ class GoalForm(forms.ModelForm):
         if goal.pk and goal.sell_more_than is not None:
             self.initial.update(
                 sell_condition=self.Condition.MORE_THAN,
-                sell_more_than=goal.sell_more_than,
+                sell_more_than=format_amount(goal.sell_more_than, number_format),
                 sell_currency=goal.sell_currency,
             )
 
@@ -64,7 +66,9 @@ class GoalForm(forms.ModelForm):
             self.add_error("sell_more_than", _("Enter the amount a sale must exceed."))
         else:
             try:
-                amount = parse_money(cleaned["sell_more_than"], currency)
+                amount = parse_money(
+                    cleaned["sell_more_than"], currency, number_format=self.number_format
+                )
             except forms.ValidationError as error:
                 self.add_error("sell_more_than", error)
             else:

@@ -28,7 +28,7 @@ def goal_list(request: HttpRequest) -> HttpResponse:
 @permission_required(CONFIGURE, raise_exception=True)
 def goal_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     goal = get_object_or_404(Goal, pk=pk) if pk else Goal()
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalForm(request.POST or None, instance=goal, number_format=request.user.number_format)
     boxes = status_box_formset(request.POST or None, goal=goal)
     if request.method == "POST" and form.is_valid() and boxes.is_valid():
         try:

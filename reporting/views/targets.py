@@ -67,6 +67,7 @@ def target_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     kwargs = {
         "scope": Scope.for_reports(request.user),
         "default_currency": account.default_currency,
+        "number_format": request.user.number_format,
     }
     if request.method == "POST":
         form = TargetForm(request.POST, **kwargs)
