@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from campaigns.models import AgentGroup, Skill, User
+from campaigns.roles import ROLE_LABELS
 from campaigns.services.audit import audit_record, snapshot
 
 USER_AUDIT_FIELDS = [
@@ -30,7 +31,8 @@ def user_save(
     skills: list[Skill],
     password: str | None = None,
 ) -> User:
-    """Create or update a person with their roles and skills; audited."""
+    """Create or update a person with their roles and skills; audited. Django groups that are
+    not roles are left alone (the page does not show them)."""
     creating = user.pk is None
     before = None if creating else snapshot(User.objects.get(pk=user.pk), USER_AUDIT_FIELDS)
     if password:
@@ -38,7 +40,7 @@ def user_save(
     elif creating:
         user.set_unusable_password()
     user.save()
-    user.groups.set(roles)
+    user.groups.set(list(user.groups.exclude(name__in=ROLE_LABELS)) + list(roles))
     user.skills.set(skills)
     audit_record(
         actor=actor,

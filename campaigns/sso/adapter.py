@@ -21,6 +21,9 @@ from campaigns.sso.services import (
 
 SESSION_BACKEND = "outcomes_site.auth_backends.OneQueryModelBackend"
 SESSION_PROVIDER_KEY = "sso_provider"
+# The raw ID token, sent back as ``id_token_hint`` at sign-out (some providers, such as Okta,
+# need it to end their session and return the browser here).
+SESSION_ID_TOKEN_KEY = "sso_id_token"  # noqa: S105  # a session key, not a secret
 # Plain names first, then allauth's defaults (OIDs, Entra's claim URIs). No "uid" mapping: a
 # SAML person is their NameID.
 SAML_ATTRIBUTES = {
@@ -133,6 +136,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 request, slug=slug, code=refusal.code, message=refusal.message
             ) from refusal
         request.session[SESSION_PROVIDER_KEY] = slug
+        if id_token := getattr(request, "sso_id_token", ""):
+            request.session[SESSION_ID_TOKEN_KEY] = id_token
 
     def _admit(self, request, sociallogin: SocialLogin, provider: IdentityProvider) -> None:
         access = access_for_groups(

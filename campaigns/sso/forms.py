@@ -92,18 +92,48 @@ class PolicyForm(forms.ModelForm):
         return data
 
 
-DIRECTORY_FIELDS = ("roles", "skills", "agent_group")
+DIRECTORY_FIELDS = ("roles", "skills", "agent_group", "managed_groups")
+DIRECTORY_HELP = _("From the identity provider; read-only here.")
 
 
 def directory_fields_lock(form: forms.Form, person: User) -> bool:
-    """For a person who signs in through a provider, the People form shows roles, skills and
-    agent group read-only: they come from the provider's groups at every sign-in."""
+    """For a person who signs in through a provider, the People form shows roles, skills, agent
+    group and the groups they manage read-only: the provider's groups set them at every sign-in.
+    Disabled fields keep their initial value whatever a request sends."""
     from campaigns.sso.selectors import sso_managed_user_ids
 
     if not person.pk or person.pk not in sso_managed_user_ids([person.pk]):
         return False
+    form.fields["managed_groups"] = forms.ModelMultipleChoiceField(
+        label=_("Manages"),
+        queryset=AgentGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=list(person.managed_groups.all()),
+    )
     for name in DIRECTORY_FIELDS:
         if name in form.fields:
             form.fields[name].disabled = True
-            form.fields[name].help_text = _("Set by single sign-on from the provider's groups.")
+            form.fields[name].help_text = DIRECTORY_HELP
     return True
+
+
+class LockedOptionsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of people where those in ``locked`` (user ids) are shown but disabled."""
+
+    locked: frozenset[int] = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if getattr(value, "value", value) in self.locked:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def people_choices_lock(form: forms.Form, field_name: str, current: list[User]) -> list[User]:
+    """A group page's list of people (managers or agents) with the people who sign in through a
+    provider read-only: they are shown disabled, and whatever a request sends, those among
+    ``current`` stay and no others are added. Returns the cleaned list; call from ``clean_*``."""
+    locked = form.fields[field_name].widget.locked
+    sent = [person for person in form.cleaned_data[field_name] if person.pk not in locked]
+    return sent + [person for person in current if person.pk in locked]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 
 class SignedTokenAdapter(OpenIDConnectOAuth2Adapter):
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict:
-        return jwtkit.verify_and_decode(
+        claims = jwtkit.verify_and_decode(
             credential=id_token,
             keys_url=self.openid_config["jwks_uri"],
             issuer=self.openid_config["issuer"],
@@ -23,6 +23,9 @@ class SignedTokenAdapter(OpenIDConnectOAuth2Adapter):
             lookup_kid=jwtkit.lookup_kid_jwk,
             verify_signature=True,
         )
+        # Kept for the adapter, which keeps it in the session once the sign-in is admitted.
+        self.request.sso_id_token = id_token
+        return claims
 
 
 @login_not_required

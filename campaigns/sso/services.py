@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from campaigns.models import AgentGroup, Skill, User
-from campaigns.roles import ROLE_PERMISSIONS
+from campaigns.roles import ROLE_PERMISSIONS, Role
 from campaigns.services.audit import audit_record
 from campaigns.sso.models import GroupMapping, IdentityProvider, SignInPolicy
 from outcomes_site.security_log import _client_address, _printable
@@ -73,8 +73,13 @@ def access_apply(*, user: User, access: MappedAccess, provider: IdentityProvider
     """Make ``user``'s roles, agent group, managed groups and skills exactly ``access`` (other
     Django groups are left alone); audit the change. Returns whether anything changed."""
     before = _picture(user)
+    roles = list(access.roles)
+    if break_glass_refusals(user=user, is_active=True, roles=roles):
+        # The named break-glass admin stays an admin while password sign-in is off, or nobody
+        # could sign in when the provider is down.
+        roles.append(Group.objects.get(name=Role.ADMIN))
     other_groups = list(user.groups.exclude(name__in=ROLE_PERMISSIONS))
-    user.groups.set(other_groups + access.roles)
+    user.groups.set(other_groups + roles)
     if user.agent_group_id != (access.agent_group.pk if access.agent_group else None):
         user.agent_group = access.agent_group
         user.save(update_fields=["agent_group"])
@@ -123,6 +128,35 @@ def password_sign_in_allowed(username: str) -> bool:
         return True
     keeper = policy.break_glass_user
     return keeper is not None and keeper.get_username().casefold() == username.casefold()
+
+
+def break_glass_keeper_id() -> int | None:
+    """The named break-glass admin while password sign-in is off (then they must keep their
+    access), else None."""
+    policy = SignInPolicy.current()
+    return None if policy.password_sign_in else policy.break_glass_user_id
+
+
+def break_glass_refusals(*, user: User, is_active: bool, roles: list[Group]) -> dict[str, str]:
+    """Why a People-page change to ``user`` may not be saved, by field: while password sign-in
+    is off, the named break-glass admin stays active and an admin, or nobody could sign in when
+    the provider is down. Empty when the change is allowed."""
+    if user.pk is None or user.pk != break_glass_keeper_id():
+        return {}
+    refusals = {}
+    if not is_active:
+        refusals["is_active"] = _(
+            "This person is the break-glass admin while password sign-in is off. Name another "
+            "break-glass admin or turn password sign-in on (Single sign-on) before deactivating "
+            "them."
+        )
+    if Role.ADMIN not in {role.name for role in roles}:
+        refusals["roles"] = _(
+            "This person is the break-glass admin while password sign-in is off, so they keep "
+            "the Admin role. Name another break-glass admin or turn password sign-in on "
+            "(Single sign-on) first."
+        )
+    return refusals
 
 
 def sign_in_refused_log(

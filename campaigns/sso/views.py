@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.sso.adapter import SESSION_PROVIDER_KEY
+from campaigns.sso.adapter import SESSION_ID_TOKEN_KEY, SESSION_PROVIDER_KEY
 from campaigns.sso.forms import MappingForm, PolicyForm, ProviderForm
 from campaigns.sso.models import GroupMapping, IdentityProvider, Protocol, SignInPolicy
 from campaigns.sso.oidc import SignedTokenAdapter
@@ -97,13 +97,14 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     provider = IdentityProvider.objects.filter(
         slug=request.GET.get("provider", ""), protocol=Protocol.OIDC, enabled=True
     ).first()
-    end_session = _end_session_url(request, provider) if provider else ""
+    id_token = request.session.pop(SESSION_ID_TOKEN_KEY, "")
+    end_session = _end_session_url(request, provider, id_token) if provider else ""
     if not end_session:
         return redirect("login")
     return render(request, "sso/signed_out.html", {"provider": provider, "url": end_session})
 
 
-def _end_session_url(request: HttpRequest, provider: IdentityProvider) -> str:
+def _end_session_url(request: HttpRequest, provider: IdentityProvider, id_token: str) -> str:
     try:
         config = SignedTokenAdapter(request, provider.slug).openid_config
     except Exception:  # the provider is down: the session here is ended all the same
@@ -113,8 +114,11 @@ def _end_session_url(request: HttpRequest, provider: IdentityProvider) -> str:
     if not endpoint:
         return ""
     back = request.build_absolute_uri(reverse("login"))
-    query = urlencode({"client_id": provider.client_id, "post_logout_redirect_uri": back})
-    return f"{endpoint}?{query}"
+    params = {"client_id": provider.client_id, "post_logout_redirect_uri": back}
+    if id_token:
+        params["id_token_hint"] = id_token
+    joiner = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{joiner}{urlencode(params)}"
 
 
 class SignOutView(auth_views.LogoutView):
@@ -123,7 +127,12 @@ class SignOutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         self.sso_provider = request.session.get(SESSION_PROVIDER_KEY)
-        return super().post(request, *args, **kwargs)
+        id_token = request.session.get(SESSION_ID_TOKEN_KEY)
+        response = super().post(request, *args, **kwargs)
+        if self.sso_provider and id_token:
+            # Into the fresh, signed-out session, for the provider's end-session address only.
+            request.session[SESSION_ID_TOKEN_KEY] = id_token
+        return response
 
     def get_success_url(self):
         slug = getattr(self, "sso_provider", None)

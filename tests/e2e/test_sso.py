@@ -90,7 +90,9 @@ def _sso_sign_in(page, live_server, button: str, login: str) -> None:
 
 
 def _sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    # RP-initiated logout with the ID token as the hint, which the provider checks.
+    with page.expect_request(lambda request: "id_token_hint=" in request.url):
+        page.get_by_role("button", name="Sign out").click()
     # RP-initiated logout: the provider asks, then sends the browser back to sign-in here.
     page.get_by_role("button", name="Yes, sign me out").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
@@ -152,7 +154,10 @@ def test_agent_and_manager_sign_in_and_follow_the_directory(directory, page, liv
     ann_row = page.get_by_role("row").filter(has_text="Ann Agent")
     expect(ann_row.get_by_text("SSO", exact=True)).to_be_visible()
     ann_row.get_by_role("link").first.click()
-    expect(page.get_by_role("checkbox", name="Billing")).to_be_disabled()
+    expect(page.get_by_role("checkbox", name="Billing", exact=True)).to_be_disabled()
+    expect(page.get_by_role("checkbox", name="Billing team")).to_be_disabled()
+    expect(page.get_by_label("Agent group")).to_be_disabled()
+    expect(page.get_by_text("come from the identity provider")).to_be_visible()
     shot("sso-person-read-only")
     page.goto(f"{live_server.url}/settings/sso/")
     expect(page.get_by_role("link", name="Company SSO")).to_be_visible()

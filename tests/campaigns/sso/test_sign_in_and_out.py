@@ -112,7 +112,7 @@ def test_an_sso_users_roles_and_skills_are_read_only_on_the_people_form(
     SocialAccount.objects.create(user=agent, provider="okta", uid="sub-1")
     url = reverse("campaigns:user-update", args=[agent.pk])
     html = admin_client.get(url).content.decode()
-    assert "Set by single sign-on" in html
+    assert "come from the identity provider" in html
     response = admin_client.post(
         url,
         {
