@@ -144,10 +144,25 @@ def zone_for(user) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
+def local_time_on_demand(view):
+    """Mark a view that activates the person's zone itself (``local_time_activate``) only when
+    it shows a time: the transcript poll's "nothing new" reads no settings for it."""
+    view.local_time_on_demand = True
+    return view
+
+
+def local_time_activate(request) -> None:
+    """Show times in the signed-in person's zone for the rest of this request."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        timezone.activate(zone_for(user))
+
+
 class WorkspaceTimeZoneMiddleware:
     """Workspace pages (and the preferences page, which names the zone) show times in the
     signed-in person's zone (``zone_for``); every other page keeps the server's, and reports
-    choose the account's themselves (STYLE.md)."""
+    choose the account's themselves (STYLE.md). A view marked ``local_time_on_demand`` asks for
+    the zone itself when it needs it."""
 
     PREFIXES = ("/workspace/", "/preferences/", "/embed/")
 
@@ -155,14 +170,18 @@ class WorkspaceTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if not request.path.startswith(self.PREFIXES) or user is None or not user.is_authenticated:
+        if not request.path.startswith(self.PREFIXES):
             return self.get_response(request)
-        timezone.activate(zone_for(user))
         try:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(self.PREFIXES) and not getattr(
+            view_func, "local_time_on_demand", False
+        ):
+            local_time_activate(request)
 
 
 class DebugErrorPagesMiddleware:

@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import AccountSettings
-from outcomes_site.middleware import WorkspaceTimeZoneMiddleware
+from outcomes_site.middleware import (
+    WorkspaceTimeZoneMiddleware,
+    local_time_activate,
+    local_time_on_demand,
+)
 from tests.workspace.conftest import NOW
 from workspace.templatetags.deadlines import time_left
 
@@ -85,13 +89,33 @@ class TestMiddleware:
     """Only workspace pages change zone: reports keep the account's (they choose it themselves)
     and every other page the server's."""
 
-    def zone_seen(self, path, user):
+    def zone_seen(self, path, user, view=None):
+        """The zone ``view`` renders in, the middleware around it as Django's handler calls it
+        (``process_view`` before the view)."""
         request = RequestFactory().get(path)
         request.user = user
-        middleware = WorkspaceTimeZoneMiddleware(
-            lambda request: HttpResponse(timezone.get_current_timezone_name())
-        )
+
+        def page(request):
+            return HttpResponse(timezone.get_current_timezone_name())
+
+        view = view or page
+
+        def handler(request):
+            return middleware.process_view(request, view, (), {}) or view(request)
+
+        middleware = WorkspaceTimeZoneMiddleware(handler)
         return middleware(request).content.decode()
+
+    def test_a_view_that_shows_no_time_reads_no_zone_until_it_asks(self, agent):
+        agent.time_zone = "Europe/Lisbon"
+
+        @local_time_on_demand
+        def poll(request):
+            before = timezone.get_current_timezone_name()
+            local_time_activate(request)
+            return HttpResponse(f"{before} {timezone.get_current_timezone_name()}")
+
+        assert self.zone_seen("/workspace/", agent, poll) == "UTC Europe/Lisbon"
 
     def test_workspace_pages_use_the_persons_zone(self, agent):
         agent.time_zone = "Europe/Lisbon"

@@ -18,14 +18,16 @@ def conversation_visible_to(user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(scope)
 
 
-def conversation_get(user: User, pk: int, *, page: bool = True) -> Conversation:
+def conversation_get(
+    user: User, pk: int, *, page: bool = True, annotate: dict | None = None
+) -> Conversation:
     """One conversation, or 404 when ``user`` may not see it. ``page``: with everything the
     conversation page shows (skill, agent, visitor, campaign, assignment history); a widget
     fragment or an action for the assigned agent needs none of them, and each join costs
     (bench/README.md). The assigned agent (nearly every request) is recognised from the row
     itself; anyone else costs one more query, asked of ``conversation_visible_to`` so that there
-    is one rule."""
-    queryset = Conversation.objects.all()
+    is one rule. ``annotate``: expressions read with the row (the poll's "anything newer")."""
+    queryset = Conversation.objects.annotate(**annotate) if annotate else Conversation.objects.all()
     if page:
         segments = Segment.objects.select_related("agent", "skill")
         queryset = queryset.select_related("skill", "agent", "visitor", "campaign")
