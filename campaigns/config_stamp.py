@@ -2,7 +2,8 @@
 
 The widget reads the same Campaign Builder configuration on every request: the attributes agents
 may report with their fields, and the agent surveys with their questions; every write that
-credits an event reads the attribution policies and the webhook endpoints subscribed to it.
+credits an event reads the attribution policies and the webhook endpoints subscribed to it, and
+every API call its connector key.
 That is two to five queries a request for rows that change a few times a day. ``ConfigStamp``
 holds a random value that changes, in the same transaction, whenever that configuration
 changes, and the account settings, which every widget request reads anyway, are read with it
@@ -79,6 +80,7 @@ def stamp_on_change() -> None:
         AttributeConfig,
         AttributeField,
         AttributionPolicy,
+        Connector,
         Skill,
         SurveyOption,
         SurveyQuestion,
@@ -93,6 +95,7 @@ def stamp_on_change() -> None:
         SurveyOption,
         Skill,
         AttributionPolicy,
+        Connector,
     )
     for model in (*models, SurveySkill):
         uid = f"config_stamp.{model._meta.label}"

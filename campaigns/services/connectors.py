@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.config_stamp import stamp_memo
 from campaigns.models import Connector, User
 from campaigns.services.audit import audit_record
 
@@ -42,14 +43,19 @@ def connector_revoke(
     return connector
 
 
+@stamp_memo
+def _active_connector(digest: str) -> Connector | None:
+    """Kept under the configuration stamp, which creating or revoking a connector changes, so a
+    revoked key is refused by every server at its next request."""
+    return Connector.objects.filter(key_digest=digest, revoked_at__isnull=True).first()
+
+
 def connector_authenticate(key: str, *, now: datetime | None = None) -> Connector | None:
     """The active connector whose key this is, with its last-used time refreshed (at most once
     a minute, so that a busy connector does not write on every request)."""
     if not key or not key.startswith(KEY_PREFIX):
         return None
-    connector = Connector.objects.filter(
-        key_digest=key_digest(key), revoked_at__isnull=True
-    ).first()
+    connector = _active_connector(key_digest(key))
     if connector is None:
         return None
     now = now or timezone.now()

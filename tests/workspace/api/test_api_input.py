@@ -242,6 +242,13 @@ def test_revoked_key_is_401(api_client, api_key, now):
     assert_nothing_stored()
 
 
+def test_a_key_revoked_after_use_is_refused_at_its_next_call(api_client, api_key, now):
+    """The active connectors are kept under the configuration stamp: revoking one changes it."""
+    assert post_json(api_client, INGEST, envelope(LEAD), key=api_key).status_code == 201
+    connector_revoke(connector=Connector.objects.get(), actor=None)
+    assert post_json(api_client, INGEST, envelope(LEAD), key=api_key).status_code == 401
+
+
 def test_key_use_is_recorded(api_client, api_key, now):
     post_json(api_client, INGEST, envelope(LEAD), key=api_key)
     assert Connector.objects.get().last_used_at == now
