@@ -6,16 +6,21 @@ frame posts ``chatwoot-dashboard-app:fetch-info``; the conversation is shaped as
 data, the contact and agent as its store has them."""
 
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
 
 from campaigns.catalogue import AttributeType
 from campaigns.roles import Role
-from tests.e2e.conftest import CHROMIUM, SCREENSHOTS
+from tests.e2e.embed_host import (
+    PANEL_WIDTH,
+    Host,
+    assert_no_horizontal_scrolling,
+    assert_third_party_cookies_blocked,
+    shot,
+    sign_in_through_window,
+)
 from tests.factories import ConversationFactory, SkillFactory, UserFactory
 from tests.workspace.factories import attribute_config
 from workspace.embed.models import Desktop, DesktopPanel
@@ -23,7 +28,6 @@ from workspace.models import EngagementAttributeEvent
 from workspace.platforms.models import ExternalRef, Platform, RefKind
 from workspace.platforms.services.accounts import platform_account_create
 
-PANEL_WIDTH = 360
 HOST_PAGE = """<!doctype html><html><head><title>Chatwoot (stand-in)</title></head>
 <body style="margin:0;display:flex;font-family:sans-serif">
 <main style="flex:1;padding:16px"><h1>Conversation</h1></main>
@@ -44,7 +48,6 @@ window.onmessage = function (e) {
   postContext();
 };
 </script></body></html>"""
-PROBE_HOST = """<!doctype html><iframe id="probe" src="%(src)s"></iframe>"""
 
 
 def push_data(display_id: int, contact_id: int) -> dict:
@@ -67,68 +70,8 @@ def push_data(display_id: int, contact_id: int) -> dict:
     }
 
 
-class Host(BaseHTTPRequestHandler):
-    """The desktop's site (localhost) and a cookie probe on the app's site (127.0.0.1)."""
-
-    seen_cookies: list[str] = []
-    page = ""
-
-    def log_message(self, *args):
-        pass
-
-    def _html(self, body: str, *cookies: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        for cookie in cookies:
-            self.send_header("Set-Cookie", cookie)
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    def do_GET(self):
-        if self.path == "/desk":
-            self._html(Host.page)
-        elif self.path.startswith("/probe-host"):
-            self._html(PROBE_HOST % {"src": self.path.split("?src=")[1]})
-        elif self.path == "/probe/set":
-            self._html(
-                '<a id="next" href="/probe/echo">next</a>',
-                "ordinary=1; SameSite=None; Secure; Path=/",
-                "chips=1; SameSite=None; Secure; Path=/; Partitioned",
-            )
-        elif self.path == "/probe/echo":
-            Host.seen_cookies.append(self.headers.get("Cookie") or "")
-            self._html("echo")
-        else:
-            self.send_error(404)
-
-
 @pytest.fixture
-def host():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Host)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_port
-    server.shutdown()
-
-
-@pytest.fixture
-def blocked_browser(playwright, tmp_path):
-    """Chromium with "Block third-party cookies" on, as a privacy-minded agent sets it."""
-    (tmp_path / "Default").mkdir()
-    prefs = {"profile": {"cookie_controls_mode": 1, "block_third_party_cookies": True}}
-    (tmp_path / "Default" / "Preferences").write_text(json.dumps(prefs))
-    context = playwright.chromium.launch_persistent_context(
-        str(tmp_path),
-        executable_path=CHROMIUM,
-        args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"],
-        viewport={"width": 1100, "height": 900},
-        locale="en-GB",
-    )
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def desk(live_server, host):
+def desk(live_server, embed_host):
     """Two Chatwoot conversations of the agent fed in, one of another agent, the panel on."""
     sales = SkillFactory(name="Sales")
     attribute_config(AttributeType.PURCHASE, skills=[sales])
@@ -167,10 +110,10 @@ def desk(live_server, host):
         )
         conversations[display_id] = conversation
     DesktopPanel.objects.create(
-        desktop=Desktop.CHATWOOT, enabled=True, allowed_origins=f"http://localhost:{host}"
+        desktop=Desktop.CHATWOOT, enabled=True, allowed_origins=f"http://localhost:{embed_host}"
     )
     app = live_server.url.replace("localhost", "127.0.0.1")
-    Host.page = HOST_PAGE % {
+    Host.pages["/desk"] = HOST_PAGE % {
         "src": f"{app}/embed/chatwoot/",
         "width": PANEL_WIDTH,
         "chat": json.dumps(push_data(42, 9)),
@@ -178,54 +121,32 @@ def desk(live_server, host):
     return {"agent": agent, "conversations": conversations, "app": app}
 
 
-def _shot(locator, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
 def _switch(page, display_id: int) -> None:
     page.evaluate(f"window.currentChat = {json.dumps(push_data(display_id, display_id + 100))}")
 
 
-def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, host, desk):
+def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, embed_host, desk):
     page = blocked_browser.new_page()
-    # The block is real: an ordinary SameSite=None cookie set inside a frame is not sent back.
-    Host.seen_cookies.clear()
-    page.goto(f"http://localhost:{host}/probe-host?src=http://127.0.0.1:{host}/probe/set")
-    page.frame_locator("#probe").locator("#next").click()
-    page.wait_for_timeout(300)
-    assert Host.seen_cookies, "the probe frame did not come back"
-    assert "ordinary=1" not in Host.seen_cookies[-1]
-    assert "chips=1" in Host.seen_cookies[-1]  # a partitioned one is: what the panel relies on
+    assert_third_party_cookies_blocked(page, embed_host)
 
-    page.goto(f"http://localhost:{host}/desk")
+    page.goto(f"http://localhost:{embed_host}/desk")
     panel = page.frame_locator("#dashboard-app--frame-0-0")
     frame_box = page.locator("#dashboard-app--frame-0-0")
     panel.get_by_role("heading", name="Sign in to report outcomes").wait_for()
-    _shot(frame_box, "embed-chatwoot-1-sign-in")
+    shot(frame_box, "embed-chatwoot-1-sign-in")
 
-    with page.expect_popup() as popup_info:
-        panel.get_by_role("button", name="Sign in").click()
-    popup = popup_info.value
-    popup.get_by_label("Username").fill("ana")
-    popup.get_by_label("Password").fill("panel-pass-1")
-    popup.get_by_role("button", name="Sign in").click()
-    popup.wait_for_event("close", timeout=10_000)
+    sign_in_through_window(page, panel, "ana", "panel-pass-1")
 
     conversation = desk["conversations"][42]
     panel.get_by_text(conversation.external_id).wait_for()
-    _shot(frame_box, "embed-chatwoot-2-widget")
-    for width in (300, 400):  # the narrowest and widest panel: no horizontal scrolling
-        frame_box.evaluate(f"frame => frame.style.width = '{width}px'")
-        sizes = panel.locator("html").evaluate("e => [e.scrollWidth, e.clientWidth]")
-        assert sizes[0] <= sizes[1], f"horizontal scrolling at {width} px: {sizes}"
-    frame_box.evaluate(f"frame => frame.style.width = '{PANEL_WIDTH}px'")
+    shot(frame_box, "embed-chatwoot-2-widget")
+    assert_no_horizontal_scrolling(frame_box, panel)
     panel.get_by_label("Order total").focus()  # keyboard: type, then Enter submits
     panel.get_by_label("Order total").fill("25.00")
     panel.get_by_label("Order number").fill("A-1001")
     page.keyboard.press("Enter")
     panel.get_by_text("Saved.").wait_for()
-    _shot(frame_box, "embed-chatwoot-3-reported")
+    shot(frame_box, "embed-chatwoot-3-reported")
     event = EngagementAttributeEvent.objects.get(conversation=conversation)
     assert event.reported_by == desk["agent"]
 
@@ -238,7 +159,7 @@ def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, ho
     _switch(page, 99)
     panel.get_by_text("Nothing to show for this conversation").wait_for()
     assert desk["conversations"][99].external_id not in panel.locator("body").inner_text()
-    _shot(frame_box, "embed-chatwoot-4-forged")
+    shot(frame_box, "embed-chatwoot-4-forged")
 
     # Signed in once: a reload keeps the panel's session (its partitioned cookie).
     _switch(page, 42)
@@ -246,10 +167,10 @@ def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, ho
     panel.get_by_text(conversation.external_id).wait_for()
 
 
-def test_pages_other_than_the_panel_refuse_to_be_framed(blocked_browser, host, desk):
+def test_pages_other_than_the_panel_refuse_to_be_framed(blocked_browser, embed_host, desk):
     page = blocked_browser.new_page()
     refused = f"{desk['app']}/login/"
-    page.goto(f"http://localhost:{host}/probe-host?src={refused}")
+    page.goto(f"http://localhost:{embed_host}/probe-host?src={refused}")
     page.wait_for_timeout(500)
     assert page.frame_locator("#probe").get_by_label("Username").count() == 0
     page.goto(refused)  # the same page, not framed, does show

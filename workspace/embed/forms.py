@@ -73,5 +73,19 @@ class ChatwootContextForm(forms.Form):
     contact = forms.RegexField(regex=DIGITS, label=_("Chatwoot contact"), required=False)
 
 
+# LivePerson's ids: a site id is a number; a conversation id is a UUID in messaging and a
+# session id in real-time chat; a visitor id is an opaque token.
+LIVEPERSON_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$"
+
+
+class LivePersonContextForm(forms.Form):
+    """What the panel's script read through LivePerson's Agent Workspace Widget SDK."""
+
+    account = forms.RegexField(regex=DIGITS, label=_("LivePerson account"))
+    conversation = forms.RegexField(regex=LIVEPERSON_ID, label=_("LivePerson conversation"))
+    contact = forms.RegexField(regex=LIVEPERSON_ID, label=_("LivePerson visitor"), required=False)
+    skill = forms.CharField(max_length=80, label=_("LivePerson skill"), required=False)
+
+
 class SignInCodeForm(forms.Form):
     code = forms.CharField(max_length=100, label=_("Sign-in code"))

@@ -14,9 +14,10 @@ def enabled_panel(desktop: str) -> DesktopPanel | None:
     return panel if panel is not None and panel.origins else None
 
 
-def framed_by_desktop(desktop: str):
+def framed_by_desktop(desktop: str, *, script_origins: tuple[str, ...] = ()):
     """The view answers only while ``desktop`` is turned on (else 404), and its response may
-    be framed by that desktop's origins alone (``request.desktop_panel`` is the settings row)."""
+    be framed by that desktop's origins alone (``request.desktop_panel`` is the settings row).
+    ``script_origins``: where the desktop's own SDK is served from, allowed on this view only."""
 
     def decorator(view):
         @wraps(view)
@@ -27,7 +28,10 @@ def framed_by_desktop(desktop: str):
             request.desktop_panel = panel
             response = view(request, *args, **kwargs)
             response.xframe_options_exempt = True
-            response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": panel.origins}
+            policy = {**settings.SECURE_CSP, "frame-ancestors": panel.origins}
+            if script_origins:
+                policy["script-src"] = [*settings.SECURE_CSP["script-src"], *script_origins]
+            response._csp_config = policy
             return response
 
         return wrapped

@@ -14,6 +14,7 @@ CODE_LIFETIME = timedelta(seconds=60)
 
 class Desktop(models.TextChoices):
     CHATWOOT = "chatwoot", _("Chatwoot Dashboard App")
+    LIVEPERSON = "liveperson", _("LivePerson Agent Workspace widget")
 
 
 class DesktopPanel(models.Model):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from campaigns.models import User
+from campaigns.models import Skill, User
 from campaigns.services.audit import audit_record
 from workspace.embed.models import (
     CODE_LIFETIME,
@@ -23,7 +23,7 @@ from workspace.selectors.access import WORK
 from workspace.services.ingest_conversations import conversation_feed
 
 # Which platform's feed can stand behind each desktop's ids.
-FEED_PLATFORM = {Desktop.CHATWOOT: Platform.CHATWOOT}
+FEED_PLATFORM = {Desktop.CHATWOOT: Platform.CHATWOOT, Desktop.LIVEPERSON: Platform.LIVEPERSON}
 PROVENANCE = "created from the agent desktop"
 
 
@@ -89,6 +89,9 @@ class DesktopContext:
     account_ref: str
     conversation_ref: str
     contact_ref: str = ""
+    # The host's skill by name (LivePerson's ``chatInfo.chatSkill``): a provisional conversation
+    # gets our skill of that name, when there is one.
+    skill_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,8 @@ def _provisional_create(*, user: User, context: DesktopContext, now: datetime) -
         "agent": user.username,
         "startTime": now.isoformat(),
     }
+    if context.skill_name and Skill.objects.filter(name=context.skill_name).exists():
+        raw["skill"] = context.skill_name
     conversation = conversation_feed(raw=raw, now=now).conversation
     PanelConversation.objects.create(
         desktop=context.desktop,

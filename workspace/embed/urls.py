@@ -12,6 +12,8 @@ urlpatterns = [
     # Under /embed/ the panel's own cookies are used (workspace.embed.middleware).
     path("embed/chatwoot/", views.chatwoot_panel, name="chatwoot-panel"),
     path("embed/chatwoot/context/", views.chatwoot_context, name="chatwoot-context"),
+    path("embed/liveperson/", views.liveperson_panel, name="liveperson-panel"),
+    path("embed/liveperson/context/", views.liveperson_context, name="liveperson-context"),
     path("embed/session/", views.session_start, name="session-start"),
     path("embed/session/end/", views.session_end, name="session-end"),
     # First party, with the app's own cookies: the window the panel opens to sign in.

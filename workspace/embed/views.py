@@ -18,7 +18,12 @@ from django_htmx.http import HttpResponseClientRefresh
 from campaigns.sso.csp import allow_provider_forms
 from campaigns.views.common import builder_render
 from outcomes_site.forms import LoginForm
-from workspace.embed.forms import ChatwootContextForm, DesktopPanelForm, SignInCodeForm
+from workspace.embed.forms import (
+    ChatwootContextForm,
+    DesktopPanelForm,
+    LivePersonContextForm,
+    SignInCodeForm,
+)
 from workspace.embed.framing import framed_by_desktop
 from workspace.embed.models import Desktop, DesktopPanel
 from workspace.embed.services import (
@@ -45,35 +50,55 @@ def site_origin(request: HttpRequest) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# LivePerson serves its Agent Workspace Widget SDK from its own CDN only (no package to vendor).
+LIVEPERSON_SDK = "https://lpcdn.lpsnmedia.net/webagent/client-SDK.min.js"
+LIVEPERSON_SDK_ORIGIN = "https://lpcdn.lpsnmedia.net"
+
+
+def _panel_page(
+    request: HttpRequest, desktop_script: str, context_url: str, **extra
+) -> HttpResponse:
+    """The panel's page: the shared panel script (sign-in, CSRF, showing a conversation) and the
+    desktop's own script, which reads the desktop's context and asks for the conversation."""
+    context = {
+        "panel": request.desktop_panel,
+        "desktop_script": desktop_script,
+        "context_url": context_url,
+        **extra,
+    }
+    return render(request, PANEL, context)
+
+
 @require_GET
 @login_not_required
 @ensure_csrf_cookie
 @framed_by_desktop(Desktop.CHATWOOT)
 def chatwoot_panel(request: HttpRequest) -> HttpResponse:
-    """The page Chatwoot frames. It asks the desktop for its context (static/embed/panel.js)."""
-    context = {"panel": request.desktop_panel, "account_hint": request.GET.get("account", "")}
-    return render(request, PANEL, context)
+    """The page Chatwoot frames. It asks the desktop for its context (static/embed/chatwoot.js)."""
+    account_hint = request.GET.get("account", "")
+    url = reverse("embed:chatwoot-context")
+    return _panel_page(request, "embed/chatwoot.js", url, account_hint=account_hint)
+
+
+@require_GET
+@login_not_required
+@ensure_csrf_cookie
+@framed_by_desktop(Desktop.LIVEPERSON, script_origins=(LIVEPERSON_SDK_ORIGIN,))
+def liveperson_panel(request: HttpRequest) -> HttpResponse:
+    """The page LivePerson's Agent Workspace frames as a custom widget. It reads the context
+    through LivePerson's widget SDK (static/embed/liveperson.js)."""
+    url = reverse("embed:liveperson-context")
+    return _panel_page(request, "embed/liveperson.js", url, desktop_sdk=LIVEPERSON_SDK)
 
 
 def _body(request, fragment: str, context: dict | None = None, status: int = 200) -> HttpResponse:
     return render(request, f"{PANEL}#{fragment}", context or {}, status=status)
 
 
-@require_POST
-@login_not_required
-@framed_by_desktop(Desktop.CHATWOOT)
-def chatwoot_context(request: HttpRequest) -> HttpResponse:
+def _desktop_conversation(request: HttpRequest, context: DesktopContext) -> HttpResponse:
     """The widget for the conversation the desktop names, or why there is none. A context
     naming what the signed-in person may not see answers exactly like an unknown one (404)."""
-    if not request.user.is_authenticated:
-        return _body(request, "panel-sign-in")
-    form = ChatwootContextForm(request.POST)
-    if not form.is_valid():
-        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
-    now, data = timezone.now(), form.cleaned_data
-    context = DesktopContext(
-        Desktop.CHATWOOT, data["account"], data["conversation"], data["contact"]
-    )
+    now = timezone.now()
     found = panel_conversation_resolve(user=request.user, context=context, now=now)
     if found.conversation is None:
         reason = "awaiting" if found.awaiting_feed else "unknown"
@@ -89,6 +114,43 @@ def chatwoot_context(request: HttpRequest) -> HttpResponse:
     request.current_app = WIDGET_NAMESPACE
     context = {"conversation": access.conversation, "summary": summary, "found": found}
     return _body(request, "panel-conversation", context)
+
+
+@require_POST
+@login_not_required
+@framed_by_desktop(Desktop.CHATWOOT)
+def chatwoot_context(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _body(request, "panel-sign-in")
+    form = ChatwootContextForm(request.POST)
+    if not form.is_valid():
+        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
+    data = form.cleaned_data
+    context = DesktopContext(
+        Desktop.CHATWOOT, data["account"], data["conversation"], data["contact"]
+    )
+    return _desktop_conversation(request, context)
+
+
+@require_POST
+@login_not_required
+@framed_by_desktop(Desktop.LIVEPERSON)
+def liveperson_context(request: HttpRequest) -> HttpResponse:
+    """LivePerson's account (site id) and conversation (``chatInfo.rtSessionId``)."""
+    if not request.user.is_authenticated:
+        return _body(request, "panel-sign-in")
+    form = LivePersonContextForm(request.POST)
+    if not form.is_valid():
+        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
+    data = form.cleaned_data
+    context = DesktopContext(
+        Desktop.LIVEPERSON,
+        data["account"],
+        data["conversation"],
+        contact_ref=data["contact"],
+        skill_name=data["skill"].strip(),
+    )
+    return _desktop_conversation(request, context)
 
 
 @require_POST
@@ -148,13 +210,28 @@ def _panels() -> list[DesktopPanel]:
     return [existing.get(d) or DesktopPanel(desktop=d) for d in Desktop.values]
 
 
+# What an admin pastes into each desktop: the panel's address (Chatwoot's ends in its account ID).
+PANEL_ROUTES = {
+    Desktop.CHATWOOT: ("embed:chatwoot-panel", "?account="),
+    Desktop.LIVEPERSON: ("embed:liveperson-panel", ""),
+}
+
+
 def _settings(request, bound: DesktopPanelForm | None = None, status: int = 200) -> HttpResponse:
     rows = []
     for panel in _panels():
         initial = {"enabled": panel.enabled, "origins": panel.allowed_origins}
-        rows.append((panel, bound or DesktopPanelForm(initial=initial, prefix=panel.desktop)))
-    panel_url = site_origin(request) + reverse("embed:chatwoot-panel") + "?account="
-    context = {"tab": "platforms", "rows": rows, "panel_url": panel_url}
+        form = bound if bound is not None and bound.prefix == panel.desktop else None
+        name, query = PANEL_ROUTES[panel.desktop]
+        rows.append(
+            {
+                "panel": panel,
+                "form": form or DesktopPanelForm(initial=initial, prefix=panel.desktop),
+                "url": site_origin(request) + reverse(name) + query,
+                "paste": f"embed/_paste_{panel.desktop}.html",
+            }
+        )
+    context = {"tab": "platforms", "rows": rows}
     return builder_render(request, "embed/desktop_settings.html", context, status=status)
 
 

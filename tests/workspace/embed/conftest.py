@@ -13,6 +13,8 @@ from workspace.platforms.models import ExternalRef, Platform, RefKind
 from workspace.platforms.services.accounts import platform_account_create
 
 CHATWOOT_ORIGIN = "https://chat.example.com"
+LIVEPERSON_ORIGIN = "https://z1.le.liveperson.net"
+LIVEPERSON_SITE = "12345678"
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +27,13 @@ def frozen():
 def chatwoot_panel(db):
     return DesktopPanel.objects.create(
         desktop=Desktop.CHATWOOT, enabled=True, allowed_origins=CHATWOOT_ORIGIN
+    )
+
+
+@pytest.fixture
+def liveperson_panel(db):
+    return DesktopPanel.objects.create(
+        desktop=Desktop.LIVEPERSON, enabled=True, allowed_origins=LIVEPERSON_ORIGIN
     )
 
 
@@ -62,6 +71,21 @@ def chatwoot_feed(admin):
         account_ref="7",
         auth="signature",
         secret="cw-secret-0123456789",
+    )
+    return account
+
+
+@pytest.fixture
+def liveperson_feed(admin):
+    account, _token = platform_account_create(
+        actor=admin,
+        now=timezone.now(),
+        platform=Platform.LIVEPERSON,
+        name="Acme LivePerson",
+        account_ref=LIVEPERSON_SITE,
+        auth="signature",
+        client_id="lp-client-1",
+        secret="lp-secret-0123456789",
     )
     return account
 
