@@ -1,11 +1,50 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import models
+from campaigns.roles import ROLE_LABELS
+from campaigns.sso.forms import (
+    DIRECTORY_HELP,
+    LockedOptionsWidget,
+    directory_fields_lock,
+    people_choices_lock,
+)
+from campaigns.sso.selectors import sso_managed_user_ids
+from campaigns.sso.services import break_glass_refusals
+
+
+class BackOfficeUserForm(UserChangeForm):
+    """The People pages' rules in the back office too: for a person who signs in through a
+    provider, their groups (roles here), skills and agent group are read-only; the break-glass
+    admin stays active and an admin while password sign-in is off."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if directory_fields_lock(self, self.instance) and "groups" in self.fields:
+            self.fields["groups"].disabled = True  # the People pages' "roles"
+            self.fields["groups"].help_text = DIRECTORY_HELP
+
+    def clean(self) -> dict:
+        data = super().clean()
+        groups = data.get("groups", self.instance.groups.all() if self.instance.pk else [])
+        refusals = break_glass_refusals(
+            user=self.instance,
+            is_active=data.get("is_active", self.instance.is_active),
+            roles=[group for group in groups if group.name in ROLE_LABELS],
+        )
+        for name, message in refusals.items():
+            field = "groups" if name == "roles" else name
+            if field in data:
+                self.add_error(field, message)
+        return data
 
 
 @admin.register(models.User)
 class UserAdmin(DjangoUserAdmin):
+    form = BackOfficeUserForm
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("Contact centre", {"fields": ("skills", "agent_group")}),
@@ -15,8 +54,36 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("agent_group",)
 
 
+class BackOfficeAgentGroupForm(forms.ModelForm):
+    """As on the People pages: the groups a person who signs in through a provider manages
+    come from the provider, so they are shown but cannot be added or removed here."""
+
+    class Meta:
+        model = models.AgentGroup
+        fields = ["name", "managers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["managers"]
+        field.widget = LockedOptionsWidget(choices=field.choices)
+        field.widget.locked = frozenset(sso_managed_user_ids())
+        if field.widget.locked:
+            field.help_text = _(
+                "Greyed out: people who sign in through single sign-on. The groups they manage "
+                "come from the identity provider."
+            )
+
+    def clean_managers(self) -> list[models.User]:
+        current = list(self.instance.managers.all()) if self.instance.pk else []
+        return people_choices_lock(self, "managers", current)
+
+
+@admin.register(models.AgentGroup)
+class AgentGroupAdmin(admin.ModelAdmin):
+    form = BackOfficeAgentGroupForm
+
+
 admin.site.register(models.Skill)
-admin.site.register(models.AgentGroup)
 admin.site.register(models.Campaign)
 admin.site.register(models.Goal)
 

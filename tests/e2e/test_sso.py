@@ -9,72 +9,14 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from campaigns.models import AgentGroup, AuditEntry, Skill, User
+from campaigns.models import AuditEntry, Skill, User
 from campaigns.roles import Role, roles_sync
 from campaigns.sso.models import GroupMapping, IdentityProvider
 from tests.factories import UserFactory
-from tests.sso.oidc_idp import OidcProvider
 from tests.sso.saml_idp import SamlProvider
 
 ANN = {"email": "ann@example.com", "email_verified": True, "name": "Ann Agent"}
 MARIA = {"email": "maria@example.com", "email_verified": True, "name": "Maria Manager"}
-
-
-@pytest.fixture(scope="module")
-def idp(live_server, tmp_path_factory):
-    provider = OidcProvider(live_server.url, tmp_path_factory.mktemp("idp") / "accounts.json")
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def directory(transactional_db, idp):
-    """The app connected to the provider, with a mapping table; returns the provider."""
-    roles_sync()
-    sales = AgentGroup.objects.create(name="Sales team")
-    billing = AgentGroup.objects.create(name="Billing team")
-    skill_sales = Skill.objects.create(name="Sales")
-    skill_billing = Skill.objects.create(name="Billing")
-    company = _connect("outcomes", "Company SSO", idp)
-    for slug, name in [("outcomes-slow", "Slow SSO"), ("outcomes-swap", "Swap SSO")]:
-        _connect(slug, name, idp, client_id=slug, enabled=False)
-    _connect("outcomes-pinned", "Pinned SSO", idp, enabled=False, keys=idp.untrusted_keys_url)
-    for provider in IdentityProvider.objects.all():
-        agents = GroupMapping.objects.create(
-            provider=provider,
-            external_group="cc-agents",
-            role=Group.objects.get(name=Role.AGENT),
-            agent_group=sales,
-        )
-        agents.skills.set([skill_sales])
-    billing_row = GroupMapping.objects.create(
-        provider=company,
-        external_group="cc-billing",
-        role=Group.objects.get(name=Role.AGENT),
-        agent_group=billing,
-    )
-    billing_row.skills.set([skill_billing])
-    managers = GroupMapping.objects.create(
-        provider=company,
-        external_group="cc-managers",
-        role=Group.objects.get(name=Role.AGENT_MANAGER),
-    )
-    managers.managed_groups.set([sales, billing])
-    return idp
-
-
-def _connect(slug, name, idp, *, client_id="outcomes", enabled=True, keys=""):
-    return IdentityProvider.objects.create(
-        slug=slug,
-        name=name,
-        protocol="openid_connect",
-        enabled=enabled,
-        issuer=idp.issuer,
-        client_id=client_id,
-        client_secret=f"{client_id}-secret",
-        scopes="openid email profile groups",
-        signing_keys_url=keys,
-    )
 
 
 def _sso_sign_in(page, live_server, button: str, login: str) -> None:

@@ -143,6 +143,22 @@ def test_a_sign_in_start_by_get_goes_back_to_the_login_page(client, provider, na
     assert response["Location"] == LOGIN
 
 
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("openid_connect_login", {"provider_id": "okta"}),
+        ("saml_login", {"organization_slug": "okta"}),
+    ],
+)
+def test_the_round_trips_redirects_keep_the_sign_in_windows_opener(client, provider, name, kwargs):
+    # The site's same-origin opener policy on any hop would cut the desktop panel's sign-in
+    # window off from the panel; the page a redirect ends on still sends it.
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response["Cross-Origin-Opener-Policy"] == "unsafe-none"
+    assert client.get(response["Location"])["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 def test_the_refusal_page_answers_htmx_with_the_message_only(client):
     response = client.get(reverse("sso:refused"), headers={"HX-Request": "true"})
     assert response.status_code == 403
