@@ -6,3 +6,10 @@ class EmbedConfig(AppConfig):
     name = "workspace.embed"
     label = "embed"
     verbose_name = _("Desktop panels")
+
+    def ready(self) -> None:
+        from workspace.embed.takeover import provisional_takeover
+        from workspace.platforms.services import conversations
+
+        if provisional_takeover not in conversations.takeovers:
+            conversations.takeovers.append(provisional_takeover)

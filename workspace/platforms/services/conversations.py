@@ -3,6 +3,7 @@ skill) applied through the conversations feed (``workspace.services.ingest_conve
 the same service as ``POST /api/v1/conversations``, so transfers, closing and the transcript
 follow one set of rules whoever sends them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,17 +36,43 @@ class Applied:
     note: str
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """A platform conversation the feed is about to see for the first time, as ours will be."""
+
+    account: PlatformAccount
+    external_id: str
+    conversation_id: str  # ``our_conversation_id``
+    visitor_id: str
+    started_at: datetime
+    agent: User | None
+    skill: Skill | None
+
+
+# Ways to take over a conversation made for these platform ids before the feed was connected
+# (the desktop panels' provisional conversations): each returns True when it did. The apps that
+# make such conversations register here (they depend on this one, not the other way round).
+takeovers: list[Callable[[Arrival, datetime], bool]] = []
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _assignment(state: ConversationState) -> dict[str, str]:
-    names = {}
+def _mapped_agent(state: ConversationState) -> User | None:
+    """Our agent for the platform's, when it is mapped to someone who is an agent here."""
     user = state.agent.agent if state.agent is not None else None
     if user is not None and User.objects.agents().filter(pk=user.pk).exists():
-        names["agent"] = user.username
-    if state.skill is not None:
-        names["skill"] = state.skill.name
+        return user
+    return None
+
+
+def _assignment(agent: User | None, skill: Skill | None) -> dict[str, str]:
+    names = {}
+    if agent is not None:
+        names["agent"] = agent.username
+    if skill is not None:
+        names["skill"] = skill.name
     return names
 
 
@@ -64,7 +91,20 @@ def conversation_state_apply(
     sequence = 1 if current is None else current.sequence + (1 if reopened else 0)
     changed_at = min(state.changed_at, now)
     raw = {"conversationId": our_conversation_id(account, state.external_id, sequence)}
-    raw.update(_assignment(state))
+    agent = _mapped_agent(state)
+    raw.update(_assignment(agent, state.skill))
+    if current is None:
+        arrival = Arrival(
+            account=account,
+            external_id=state.external_id,
+            conversation_id=raw["conversationId"],
+            visitor_id=state.visitor_id,
+            started_at=min(state.started_at, now),
+            agent=agent,
+            skill=state.skill,
+        )
+        # Taken over, the conversation is ours under the feed's id: the feed updates it below.
+        any(takeover(arrival, now) for takeover in takeovers)
     if creating:
         started = changed_at if reopened else min(state.started_at, now)
         raw.update(visitorId=state.visitor_id, channel=state.channel, startTime=_iso(started))
