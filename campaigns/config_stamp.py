@@ -72,6 +72,11 @@ def config_changed(**kwargs) -> None:
     forget()  # this request reads the new stamp too
 
 
+def _connector_saved(instance, **kwargs) -> None:
+    if instance.revoked_at is not None:
+        config_changed()
+
+
 def stamp_on_change() -> None:
     """Connect ``config_changed`` to every model the stamp covers (``CampaignsConfig.ready``).
     Bulk writes send no signals: services that make them call ``config_changed`` themselves."""
@@ -95,12 +100,15 @@ def stamp_on_change() -> None:
         SurveyOption,
         Skill,
         AttributionPolicy,
-        Connector,
     )
     for model in (*models, SurveySkill):
         uid = f"config_stamp.{model._meta.label}"
         post_save.connect(config_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(config_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    # Only active connectors are kept (services/connectors.py), so only a revocation or a
+    # deletion changes what is kept; a new connector does not.
+    post_save.connect(_connector_saved, sender=Connector, dispatch_uid="config_stamp.connector")
+    post_delete.connect(config_changed, sender=Connector, dispatch_uid="config_stamp.connector.del")
     for through in (AttributeConfig.skills.through, SurveySkill):
         uid = f"config_stamp.{through._meta.label}.m2m"
         m2m_changed.connect(config_changed, sender=through, dispatch_uid=uid)

@@ -44,10 +44,11 @@ def connector_revoke(
 
 
 @stamp_memo
-def _active_connector(digest: str) -> Connector | None:
-    """Kept under the configuration stamp, which creating or revoking a connector changes, so a
-    revoked key is refused by every server at its next request."""
-    return Connector.objects.filter(key_digest=digest, revoked_at__isnull=True).first()
+def _active_connector(digest: str) -> Connector:
+    """Kept under the configuration stamp, which revoking a connector changes, so a revoked key
+    is refused by every server at its next request. An unknown key raises and is not kept (a
+    key created a moment later works at once; guessed keys fill no memory)."""
+    return Connector.objects.get(key_digest=digest, revoked_at__isnull=True)
 
 
 def connector_authenticate(key: str, *, now: datetime | None = None) -> Connector | None:
@@ -55,8 +56,9 @@ def connector_authenticate(key: str, *, now: datetime | None = None) -> Connecto
     a minute, so that a busy connector does not write on every request)."""
     if not key or not key.startswith(KEY_PREFIX):
         return None
-    connector = _active_connector(key_digest(key))
-    if connector is None:
+    try:
+        connector = _active_connector(key_digest(key))
+    except Connector.DoesNotExist:
         return None
     now = now or timezone.now()
     if connector.last_used_at is None or (now - connector.last_used_at).total_seconds() >= 60:

@@ -8,8 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from campaigns.models import AuditEntry, Connector
-from campaigns.services.connectors import connector_authenticate
+from campaigns.models import AuditEntry, ConfigStamp, Connector
+from campaigns.services.connectors import (
+    connector_authenticate,
+    connector_create,
+    connector_revoke,
+)
 from tests.campaigns.factories import ConnectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +133,16 @@ def test_command_refuses_an_empty_name():
     with pytest.raises(CommandError):
         call_command("connector_create", "--name", " ", stdout=StringIO())
     assert not Connector.objects.exists()
+
+
+def test_a_new_key_works_at_once_and_only_a_revocation_changes_what_servers_keep(db):
+    """Active connectors are kept under the configuration stamp; unknown keys are not kept, so
+    creating a connector needs no new stamp, and revoking one makes one."""
+    stamp = ConfigStamp.objects.get_or_create(pk=1)[0].stamp
+    assert connector_authenticate("co_" + "x" * 43) is None
+    connector, key = connector_create(name="Shop", actor=None)
+    assert connector_authenticate(key) == connector
+    assert ConfigStamp.objects.get(pk=1).stamp == stamp
+    connector_revoke(connector=connector, actor=None)
+    assert ConfigStamp.objects.get(pk=1).stamp != stamp
+    assert connector_authenticate(key) is None
