@@ -462,6 +462,11 @@ MATRIX: dict[str, Entry] = {
     "embed:liveperson-context": Entry(
         get=roles(405, anonymous=405), post=roles(404, anonymous=404)
     ),
+    "embed:zendesk-panel": Entry(get=roles(404, anonymous=404), post=roles(405, anonymous=405)),
+    "embed:zendesk-context": Entry(get=roles(405, anonymous=405), post=roles(404, anonymous=404)),
+    "embed:zendesk-save-check": Entry(
+        get=roles(405, anonymous=405), post=roles(404, anonymous=404)
+    ),
     # The code exchange is the credential: a bad code is 400 for everyone.
     "embed:session-start": Entry(
         get=roles(405, anonymous=405), post=roles(400, anonymous=400), csrf=False

@@ -87,5 +87,23 @@ class LivePersonContextForm(forms.Form):
     skill = forms.CharField(max_length=80, label=_("LivePerson skill"), required=False)
 
 
+# A Zendesk subdomain (``acme`` of acme.zendesk.com), as ``client.context()`` gives it.
+ZENDESK_SUBDOMAIN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class ZendeskTicketForm(forms.Form):
+    """Which Zendesk ticket: what the save gate asks about."""
+
+    subdomain = forms.RegexField(regex=ZENDESK_SUBDOMAIN, label=_("Zendesk subdomain"))
+    ticket = forms.RegexField(regex=DIGITS, label=_("Zendesk ticket"))
+
+
+class ZendeskContextForm(ZendeskTicketForm):
+    """What the panel's script read through Zendesk's Apps framework SDK."""
+
+    requester = forms.RegexField(regex=DIGITS, label=_("Zendesk requester"), required=False)
+    group = forms.CharField(max_length=80, label=_("Zendesk group"), required=False)
+
+
 class SignInCodeForm(forms.Form):
     code = forms.CharField(max_length=100, label=_("Sign-in code"))

@@ -15,6 +15,7 @@ CODE_LIFETIME = timedelta(seconds=60)
 class Desktop(models.TextChoices):
     CHATWOOT = "chatwoot", _("Chatwoot Dashboard App")
     LIVEPERSON = "liveperson", _("LivePerson Agent Workspace widget")
+    ZENDESK = "zendesk", _("Zendesk ticket sidebar app")
 
 
 class DesktopPanel(models.Model):

@@ -22,7 +22,8 @@ from workspace.platforms.models import ExternalRef, Platform, PlatformAccount, R
 from workspace.selectors.access import WORK
 from workspace.services.ingest_conversations import conversation_feed
 
-# Which platform's feed can stand behind each desktop's ids.
+# Which platform's feed can stand behind each desktop's ids (Zendesk has no feed: its tickets
+# always get a provisional conversation).
 FEED_PLATFORM = {Desktop.CHATWOOT: Platform.CHATWOOT, Desktop.LIVEPERSON: Platform.LIVEPERSON}
 PROVENANCE = "created from the agent desktop"
 
@@ -105,9 +106,25 @@ def panel_conversation_resolve(*, user: User, context: DesktopContext, now: date
     """Our conversation for the desktop's ids: through the platform feed's external ids when the
     desktop account has a feed, else the panel's own mapping, created on first sight with
     ``user`` as the assigned agent. Who may see it is decided afterwards, as on our pages."""
-    feed = PlatformAccount.objects.filter(
-        platform=FEED_PLATFORM[context.desktop], account_ref=context.account_ref, is_active=True
-    ).first()
+    found = panel_conversation_find(context)
+    if found.conversation is not None or found.awaiting_feed:
+        return found
+    if not user.has_perm(WORK):
+        return Resolution(None)
+    return _provisional_create(user=user, context=context, now=now)
+
+
+def panel_conversation_find(context: DesktopContext) -> Resolution:
+    """The conversation the desktop's ids already map to, creating nothing (Zendesk's save
+    gate asks this: a ticket the panel never showed has nothing of ours to require)."""
+    platform = FEED_PLATFORM.get(context.desktop)
+    feed = (
+        PlatformAccount.objects.filter(
+            platform=platform, account_ref=context.account_ref, is_active=True
+        ).first()
+        if platform
+        else None
+    )
     if feed is not None:
         ref = (
             ExternalRef.objects.select_related("conversation")
@@ -119,11 +136,7 @@ def panel_conversation_resolve(*, user: User, context: DesktopContext, now: date
             return Resolution(None, awaiting_feed=True)
         return Resolution(ref.conversation)
     row = _panel_row(context)
-    if row is not None:
-        return Resolution(row.conversation, provisional=True)
-    if not user.has_perm(WORK):
-        return Resolution(None)
-    return _provisional_create(user=user, context=context, now=now)
+    return Resolution(row.conversation if row else None, provisional=row is not None)
 
 
 def _panel_row(context: DesktopContext) -> PanelConversation | None:

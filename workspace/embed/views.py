@@ -8,6 +8,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,18 +24,23 @@ from workspace.embed.forms import (
     DesktopPanelForm,
     LivePersonContextForm,
     SignInCodeForm,
+    ZendeskContextForm,
+    ZendeskTicketForm,
 )
 from workspace.embed.framing import framed_by_desktop
 from workspace.embed.models import Desktop, DesktopPanel
 from workspace.embed.services import (
     DesktopContext,
     desktop_panel_save,
+    panel_conversation_find,
     panel_conversation_resolve,
     sign_in_code_issue,
     sign_in_code_redeem,
 )
 from workspace.selectors.access import conversation_access
 from workspace.selectors.summary import conversation_summary
+from workspace.services.conversations import close_blockers
+from workspace.views.rendering import missing_outcomes
 from workspace.views.widget_forms import forms_attach
 
 MANAGE = "platforms.manage_platforms"
@@ -89,6 +95,28 @@ def liveperson_panel(request: HttpRequest) -> HttpResponse:
     through LivePerson's widget SDK (static/embed/liveperson.js)."""
     url = reverse("embed:liveperson-context")
     return _panel_page(request, "embed/liveperson.js", url, desktop_sdk=LIVEPERSON_SDK)
+
+
+# Zendesk's Apps framework SDK, vendored (static/embed/vendor/README.md): served from here, so
+# this route's policy allows no other script origin.
+ZENDESK_SDK = "embed/vendor/zaf_sdk.min.js"
+
+
+@require_GET
+@login_not_required
+@ensure_csrf_cookie
+@framed_by_desktop(Desktop.ZENDESK)
+def zendesk_panel(request: HttpRequest) -> HttpResponse:
+    """The page Zendesk frames as a ticket sidebar app (the URL in the app's manifest; Zendesk
+    adds ``origin`` and ``app_guid``). It reads the ticket through the SDK (static/embed/zendesk.js)
+    and gates the ticket's save."""
+    return _panel_page(
+        request,
+        "embed/zendesk.js",
+        reverse("embed:zendesk-context"),
+        desktop_sdk=static(ZENDESK_SDK),
+        check_url=reverse("embed:zendesk-save-check"),
+    )
 
 
 def _body(request, fragment: str, context: dict | None = None, status: int = 200) -> HttpResponse:
@@ -155,6 +183,62 @@ def liveperson_context(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_not_required
+@framed_by_desktop(Desktop.ZENDESK)
+def zendesk_context(request: HttpRequest) -> HttpResponse:
+    """Zendesk's subdomain (``client.context()``) and ticket (``ticket.id``)."""
+    if not request.user.is_authenticated:
+        return _body(request, "panel-sign-in")
+    form = ZendeskContextForm(request.POST)
+    if not form.is_valid():
+        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
+    data = form.cleaned_data
+    context = DesktopContext(
+        Desktop.ZENDESK,
+        data["subdomain"],
+        data["ticket"],
+        contact_ref=data["requester"],
+        skill_name=data["group"].strip(),
+    )
+    return _desktop_conversation(request, context)
+
+
+def _gate_answer(status: int, message: str = "", missing: list[str] | None = None):
+    answer = {"blocked": bool(message), "message": message, "missing": missing or []}
+    return JsonResponse(answer, status=status)
+
+
+@require_POST
+@login_not_required
+@framed_by_desktop(Desktop.ZENDESK)
+def zendesk_save_check(request: HttpRequest) -> HttpResponse:
+    """What Zendesk's ``ticket.save`` hook asks before a solve: the outcomes our own Close waits
+    for (``close_blockers``), in the words our page uses. 404: nothing of ours to require."""
+    if not request.user.is_authenticated:
+        message = _("Sign in to Conversation Outcomes in the ticket's sidebar, then solve again.")
+        return _gate_answer(401, message)
+    form = ZendeskTicketForm(request.POST)
+    if not form.is_valid():
+        return _gate_answer(422)
+    data = form.cleaned_data
+    found = panel_conversation_find(
+        DesktopContext(Desktop.ZENDESK, data["subdomain"], data["ticket"])
+    )
+    try:
+        if found.conversation is None:
+            raise Http404
+        access = conversation_access(request.user, found.conversation.pk)
+    except Http404:
+        return _gate_answer(404)
+    missing = missing_outcomes(close_blockers(access.conversation).missing_outcomes)
+    labels = [item.label for item in missing]
+    if not labels:
+        return _gate_answer(200)
+    lead = _("Report these outcomes or choose “No outcome” before closing:")
+    return _gate_answer(200, f"{lead} {', '.join(labels)}", labels)
+
+
+@require_POST
+@login_not_required
 def session_start(request: HttpRequest) -> HttpResponse:
     """Exchange the sign-in window's code for the panel's own session."""
     form = SignInCodeForm(request.POST)
@@ -214,6 +298,7 @@ def _panels() -> list[DesktopPanel]:
 PANEL_ROUTES = {
     Desktop.CHATWOOT: ("embed:chatwoot-panel", "?account="),
     Desktop.LIVEPERSON: ("embed:liveperson-panel", ""),
+    Desktop.ZENDESK: ("embed:zendesk-panel", ""),
 }
 
 

@@ -15,6 +15,7 @@ from workspace.platforms.services.accounts import platform_account_create
 CHATWOOT_ORIGIN = "https://chat.example.com"
 LIVEPERSON_ORIGIN = "https://z1.le.liveperson.net"
 LIVEPERSON_SITE = "12345678"
+ZENDESK_ORIGIN = "https://acme.zendesk.com"
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,13 @@ def chatwoot_panel(db):
 def liveperson_panel(db):
     return DesktopPanel.objects.create(
         desktop=Desktop.LIVEPERSON, enabled=True, allowed_origins=LIVEPERSON_ORIGIN
+    )
+
+
+@pytest.fixture
+def zendesk_panel(db):
+    return DesktopPanel.objects.create(
+        desktop=Desktop.ZENDESK, enabled=True, allowed_origins=ZENDESK_ORIGIN
     )
 
 

@@ -293,7 +293,6 @@ def test_the_settings_page_offers_liveperson_and_the_url_to_paste(admin_client):
     assert '<label for="id_liveperson-origins"' in html
     assert f"http://testserver{PANEL}</code>" in html
     assert "Agent Workspace configuration" in html
-    assert "Zendesk's ticket sidebar app is not available yet." in html
 
 
 def test_saving_turns_the_widget_on_and_is_audited(admin_client, admin):

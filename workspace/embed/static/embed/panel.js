@@ -77,6 +77,8 @@
     show: show,
     // The next show() asks the server even for the same ids (what changed is not in them).
     forget: function () { shown = null; },
+    // The panel's CSRF token, for a desktop script's own requests (Zendesk's save gate).
+    csrfToken: function () { return cookie("embed_csrftoken"); },
     // Signed in and framed: only then is there a conversation to ask the desktop for.
     ready: window.parent !== window && document.getElementById("panel-waiting") !== null
   };
