@@ -1,13 +1,15 @@
 """What the desktop-panel browser tests share: a stand-in desktop site served on another site
 than the app (``localhost:<port>`` beside the app on ``127.0.0.1``), a probe showing that the
-browser really blocks third-party cookies, the panel's sign-in window, and screenshots of the
-panel at its width. Fixtures ``embed_host`` and ``blocked_browser`` are in conftest.py."""
+browser really blocks third-party cookies, the panel's sign-in window, answering its survey,
+and screenshots of the panel at its width. Fixtures ``embed_host`` and ``blocked_browser``
+are in conftest.py."""
 
 import json
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.e2e.conftest import CHROMIUM, SCREENSHOTS
+from workspace.models import SurveyResponse
 
 PANEL_WIDTH = 360
 PROBE_HOST = """<!doctype html><iframe id="probe" src="%(src)s"></iframe>"""
@@ -83,6 +85,26 @@ def sign_in_through_window(page, panel, username: str, password: str) -> None:
     popup.get_by_label("Password").fill(password)
     popup.get_by_role("button", name="Sign in").click()
     popup.wait_for_event("close", timeout=10_000)
+
+
+def answer_survey(panel, notes: str) -> None:
+    """Answers the panel's agent survey (``agent_survey``'s default questions), the same
+    section as on our own conversation page, and waits for the submission to show."""
+    survey = panel.locator("#summary-survey")
+    survey.get_by_label("Yes").check()
+    survey.get_by_label("Notes").fill(notes)
+    survey.get_by_role("button", name="Submit").click()
+    panel.locator("#summary-survey .survey-answers").get_by_text(notes).wait_for()
+
+
+def assert_survey_submitted(conversation, agent, notes: str) -> None:
+    """The answers are stored: one submission, by the signed-in agent, with what was typed."""
+    response = SurveyResponse.objects.get(conversation=conversation)
+    assert (response.status, response.submitted_by) == (SurveyResponse.Status.SUBMITTED, agent)
+    assert not response.on_behalf
+    answers = {answer.question.text: answer for answer in response.answers.all()}
+    assert answers["Was the customer satisfied?"].option.label == "Yes"
+    assert answers["Notes"].value_text == notes
 
 
 def assert_no_horizontal_scrolling(frame_box, panel) -> None:

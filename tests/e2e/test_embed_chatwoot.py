@@ -16,13 +16,15 @@ from campaigns.roles import Role
 from tests.e2e.embed_host import (
     PANEL_WIDTH,
     Host,
+    answer_survey,
     assert_no_horizontal_scrolling,
+    assert_survey_submitted,
     assert_third_party_cookies_blocked,
     shot,
     sign_in_through_window,
 )
 from tests.factories import ConversationFactory, SkillFactory, UserFactory
-from tests.workspace.factories import attribute_config
+from tests.workspace.factories import agent_survey, attribute_config
 from workspace.embed.models import Desktop, DesktopPanel
 from workspace.models import EngagementAttributeEvent
 from workspace.platforms.models import ExternalRef, Platform, RefKind
@@ -75,6 +77,7 @@ def desk(live_server, embed_host):
     """Two Chatwoot conversations of the agent fed in, one of another agent, the panel on."""
     sales = SkillFactory(name="Sales")
     attribute_config(AttributeType.PURCHASE, skills=[sales])
+    agent_survey(skills=[sales], name="Sales wrap-up")
     agent = UserFactory(username="ana", first_name="Ana", last_name="Agent", roles=[Role.AGENT])
     agent.skills.set([sales])
     agent.set_password("panel-pass-1")
@@ -146,9 +149,11 @@ def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, em
     panel.get_by_label("Order number").fill("A-1001")
     page.keyboard.press("Enter")
     panel.get_by_text("Saved.").wait_for()
-    shot(frame_box, "embed-chatwoot-3-reported")
     event = EngagementAttributeEvent.objects.get(conversation=conversation)
     assert event.reported_by == desk["agent"]
+    answer_survey(panel, "Ordered the blue one")
+    assert_survey_submitted(conversation, desk["agent"], "Ordered the blue one")
+    shot(frame_box, "embed-chatwoot-3-reported")
 
     # The agent opens another conversation in Chatwoot: the panel follows.
     _switch(page, 43)
@@ -169,9 +174,20 @@ def test_an_agent_reports_an_outcome_from_the_chatwoot_panel(blocked_browser, em
 
 def test_pages_other_than_the_panel_refuse_to_be_framed(blocked_browser, embed_host, desk):
     page = blocked_browser.new_page()
+    panel = page.request.get(f"{desk['app']}/embed/chatwoot/")
+    assert "x-frame-options" not in panel.headers
+    host = f"http://localhost:{embed_host}"
+    assert f"frame-ancestors {host}" in panel.headers["content-security-policy"]
+
     refused = f"{desk['app']}/login/"
-    page.goto(f"http://localhost:{embed_host}/probe-host?src={refused}")
+    with page.expect_response(refused) as answer:
+        page.goto(f"{host}/probe-host?src={refused}")
+    headers = answer.value.headers
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    frame = page.locator("#probe").element_handle().content_frame()
     page.wait_for_timeout(500)
-    assert page.frame_locator("#probe").get_by_label("Username").count() == 0
+    assert frame.url.startswith("chrome-error://"), frame.url  # "refused to connect"
+    assert frame.get_by_label("Username").count() == 0
     page.goto(refused)  # the same page, not framed, does show
     assert page.get_by_label("Username").count() == 1

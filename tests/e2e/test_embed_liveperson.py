@@ -21,13 +21,15 @@ from campaigns.roles import Role
 from tests.e2e.embed_host import (
     PANEL_WIDTH,
     Host,
+    answer_survey,
     assert_no_horizontal_scrolling,
+    assert_survey_submitted,
     assert_third_party_cookies_blocked,
     shot,
     sign_in_through_window,
 )
 from tests.factories import ConversationFactory, SkillFactory, UserFactory
-from tests.workspace.factories import attribute_config
+from tests.workspace.factories import agent_survey, attribute_config
 from workspace.embed.models import Desktop, DesktopPanel, PanelConversation
 from workspace.models import Conversation, EngagementAttributeEvent
 from workspace.platforms.models import ExternalRef, Platform, RefKind
@@ -99,6 +101,7 @@ def workspace(live_server, embed_host, blocked_browser):
     LivePerson's SDK address answered by the fake."""
     sales = SkillFactory(name="Sales")
     attribute_config(AttributeType.PURCHASE, skills=[sales])
+    agent_survey(skills=[sales], name="Sales wrap-up")
     agent = UserFactory(username="ana", first_name="Ana", last_name="Agent", roles=[Role.AGENT])
     agent.skills.set([sales])
     agent.set_password("panel-pass-1")
@@ -193,9 +196,11 @@ def test_an_agent_reports_an_outcome_from_the_liveperson_widget(
     panel.get_by_label("Order number").fill("A-1001")
     page.keyboard.press("Enter")
     panel.get_by_text("Saved.").wait_for()
-    shot(frame_box, "embed-liveperson-3-reported")
     event = EngagementAttributeEvent.objects.get(conversation=first)
     assert event.reported_by == workspace["agent"]
+    answer_survey(panel, "Asked about delivery")
+    assert_survey_submitted(first, workspace["agent"], "Asked about delivery")
+    shot(frame_box, "embed-liveperson-3-reported")
 
     # The agent opens another conversation: the SDK's bind calls back with its rtSessionId.
     _switch(page, SECOND)

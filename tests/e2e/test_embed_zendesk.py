@@ -18,13 +18,15 @@ from campaigns.roles import Role
 from tests.e2e.embed_host import (
     PANEL_WIDTH,
     Host,
+    answer_survey,
     assert_no_horizontal_scrolling,
+    assert_survey_submitted,
     assert_third_party_cookies_blocked,
     shot,
     sign_in_through_window,
 )
 from tests.factories import SkillFactory, UserFactory
-from tests.workspace.factories import attribute_config
+from tests.workspace.factories import agent_survey, attribute_config
 from workspace.embed.models import Desktop, DesktopPanel, PanelConversation
 from workspace.models import Conversation, EngagementAttributeEvent
 
@@ -103,6 +105,7 @@ def ticket_data(status: str = "open") -> dict:
 def desk(live_server, embed_host, blocked_browser):
     sales = SkillFactory(name="Sales")
     attribute_config(AttributeType.PURCHASE, skills=[sales], required=True)
+    agent_survey(skills=[sales], name="Sales wrap-up")
     agent = UserFactory(username="ana", first_name="Ana", last_name="Agent", roles=[Role.AGENT])
     agent.skills.set([sales])
     agent.set_password("panel-pass-1")
@@ -171,6 +174,9 @@ def test_an_agent_reports_an_outcome_and_a_solve_waits_for_it(blocked_browser, e
     panel.get_by_text("Saved.").wait_for()
     event = EngagementAttributeEvent.objects.get(conversation=conversation)
     assert event.reported_by == desk["agent"]
+    answer_survey(panel, "Solved by phone")
+    assert_survey_submitted(conversation, desk["agent"], "Solved by phone")
+    shot(frame_box, "embed-zendesk-5-reported")
     assert _save(page, "solved") == {"saved": True}
     shot(page.locator("body"), "embed-zendesk-4-solved")
 
