@@ -13,6 +13,8 @@ import zipfile
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.catalogue import AttributeType
@@ -364,3 +366,24 @@ def test_the_app_zip_needs_the_authors_email(tmp_path):
             output=str(tmp_path / "a.zip"),
         )
     assert not (tmp_path / "a.zip").exists()
+
+
+def _queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert call().status_code == 200
+    return len(captured)
+
+
+def test_the_context_and_the_gate_read_a_fixed_number_of_queries(
+    agent_panel, zendesk_panel, sales_skill, required_purchase
+):
+    _show(agent_panel, ticket="1", group="Sales")  # per-process configuration read once
+    _show(agent_panel, ticket="2", group="Sales")
+    few, many = Conversation.objects.order_by("pk")
+    context = _queries(lambda: _show(agent_panel, ticket="1", group="Sales"))
+    gate = _queries(lambda: _check(agent_panel, ticket="1"))
+    for index in range(3):
+        _report(agent_panel, many, index)
+    assert _queries(lambda: _show(agent_panel, ticket="2", group="Sales")) == context
+    assert _queries(lambda: _check(agent_panel, ticket="2")) == gate
+    assert few.pk != many.pk
