@@ -6,6 +6,9 @@ from urllib.parse import urlsplit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workspace.embed.models import Desktop
+from workspace.embed.services import DesktopContext
+
 LOOPBACK = {"localhost", "127.0.0.1", "[::1]"}
 ORIGIN = re.compile(r"^(https?)://([a-z0-9.-]+|\[::1\])(:[0-9]{1,5})?$")
 MAX_ORIGINS = 10
@@ -72,6 +75,12 @@ class ChatwootContextForm(forms.Form):
     conversation = forms.RegexField(regex=DIGITS, label=_("Chatwoot conversation"))
     contact = forms.RegexField(regex=DIGITS, label=_("Chatwoot contact"), required=False)
 
+    def desktop_context(self) -> DesktopContext:
+        data = self.cleaned_data
+        return DesktopContext(
+            Desktop.CHATWOOT, data["account"], data["conversation"], data["contact"]
+        )
+
 
 # LivePerson's ids: a site id is a number; a conversation id is a UUID in messaging and a
 # session id in real-time chat; a visitor id is an opaque token.
@@ -85,6 +94,16 @@ class LivePersonContextForm(forms.Form):
     conversation = forms.RegexField(regex=LIVEPERSON_ID, label=_("LivePerson conversation"))
     contact = forms.RegexField(regex=LIVEPERSON_ID, label=_("LivePerson visitor"), required=False)
     skill = forms.CharField(max_length=80, label=_("LivePerson skill"), required=False)
+
+    def desktop_context(self) -> DesktopContext:
+        data = self.cleaned_data
+        return DesktopContext(
+            Desktop.LIVEPERSON,
+            data["account"],
+            data["conversation"],
+            contact_ref=data["contact"],
+            skill_name=data["skill"].strip(),
+        )
 
 
 # A Zendesk subdomain (``acme`` of acme.zendesk.com), as ``client.context()`` gives it.
@@ -103,6 +122,16 @@ class ZendeskContextForm(ZendeskTicketForm):
 
     requester = forms.RegexField(regex=DIGITS, label=_("Zendesk requester"), required=False)
     group = forms.CharField(max_length=80, label=_("Zendesk group"), required=False)
+
+    def desktop_context(self) -> DesktopContext:
+        data = self.cleaned_data
+        return DesktopContext(
+            Desktop.ZENDESK,
+            data["subdomain"],
+            data["ticket"],
+            contact_ref=data["requester"],
+            skill_name=data["group"].strip(),
+        )
 
 
 class SignInCodeForm(forms.Form):

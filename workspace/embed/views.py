@@ -144,20 +144,23 @@ def _desktop_conversation(request: HttpRequest, context: DesktopContext) -> Http
     return _body(request, "panel-conversation", context)
 
 
+def _context_answer(request: HttpRequest, form_class) -> HttpResponse:
+    """A desktop's context: the sign-in offer, a 422 for a context that is not its desktop's
+    shape, else the conversation it names (``_desktop_conversation``)."""
+    if not request.user.is_authenticated:
+        return _body(request, "panel-sign-in")
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
+    return _desktop_conversation(request, form.desktop_context())
+
+
 @require_POST
 @login_not_required
 @framed_by_desktop(Desktop.CHATWOOT)
 def chatwoot_context(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _body(request, "panel-sign-in")
-    form = ChatwootContextForm(request.POST)
-    if not form.is_valid():
-        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
-    data = form.cleaned_data
-    context = DesktopContext(
-        Desktop.CHATWOOT, data["account"], data["conversation"], data["contact"]
-    )
-    return _desktop_conversation(request, context)
+    """Chatwoot's account, conversation and contact (its ``appContext`` message)."""
+    return _context_answer(request, ChatwootContextForm)
 
 
 @require_POST
@@ -165,20 +168,7 @@ def chatwoot_context(request: HttpRequest) -> HttpResponse:
 @framed_by_desktop(Desktop.LIVEPERSON)
 def liveperson_context(request: HttpRequest) -> HttpResponse:
     """LivePerson's account (site id) and conversation (``chatInfo.rtSessionId``)."""
-    if not request.user.is_authenticated:
-        return _body(request, "panel-sign-in")
-    form = LivePersonContextForm(request.POST)
-    if not form.is_valid():
-        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
-    data = form.cleaned_data
-    context = DesktopContext(
-        Desktop.LIVEPERSON,
-        data["account"],
-        data["conversation"],
-        contact_ref=data["contact"],
-        skill_name=data["skill"].strip(),
-    )
-    return _desktop_conversation(request, context)
+    return _context_answer(request, LivePersonContextForm)
 
 
 @require_POST
@@ -186,20 +176,7 @@ def liveperson_context(request: HttpRequest) -> HttpResponse:
 @framed_by_desktop(Desktop.ZENDESK)
 def zendesk_context(request: HttpRequest) -> HttpResponse:
     """Zendesk's subdomain (``client.context()``) and ticket (``ticket.id``)."""
-    if not request.user.is_authenticated:
-        return _body(request, "panel-sign-in")
-    form = ZendeskContextForm(request.POST)
-    if not form.is_valid():
-        return _body(request, "panel-nothing", {"reason": "context"}, status=422)
-    data = form.cleaned_data
-    context = DesktopContext(
-        Desktop.ZENDESK,
-        data["subdomain"],
-        data["ticket"],
-        contact_ref=data["requester"],
-        skill_name=data["group"].strip(),
-    )
-    return _desktop_conversation(request, context)
+    return _context_answer(request, ZendeskContextForm)
 
 
 def _gate_answer(status: int, message: str = "", missing: list[str] | None = None):
