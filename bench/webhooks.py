@@ -23,6 +23,7 @@ import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 # Run as a script, the folder itself would come first and its requests.py hide the package.
@@ -102,7 +103,7 @@ def _load(args, conversations, agent) -> dict:
         try:
             outcome_submit(
                 conversation=conversation, attribute_type="purchase",
-                values={"total": "10.00", "orderId": f"WH-{time.time_ns()}-{n}"},
+                values={"total": Decimal("10.00"), "orderId": f"WH-{time.time_ns()}-{n}"},
                 currency="USD", actor=agent, token=None, now=timezone.now(),
             )  # fmt: skip
         except Exception as error:  # counted, not raised: the figures say how many

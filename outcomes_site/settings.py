@@ -240,7 +240,8 @@ else:
     }
 
 # Beside it, one process's memory ("local") for what may be a few minutes stale in one worker
-# and costs a query to read from a shared cache: the currencies by use.
+# and costs a query to read from a shared cache: the currencies by use, the data indicator's last
+# writes (workspace/services/events.py).
 CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 
 # Security headers. The policy forbids inline scripts and styles: behaviour lives in static/js.

@@ -11,22 +11,19 @@ from django.test import Client
 from campaigns import config_stamp
 from campaigns.roles import Role
 from tests.factories import AgentGroupFactory, SkillFactory, UserFactory
-from workspace.services import events
 
 
 @pytest.fixture(autouse=True)
 def _process_memory():
     """Each test starts with nothing the process remembers between requests: configuration kept
-    under the stamp (every test starts from the migrated database and its one stamp) and
-    data-indicator writes (a test that commits would otherwise hold back the next one's), and
-    the cache (rate-limit counters, the currencies by use)."""
+    under the stamp (every test starts from the migrated database and its one stamp), and every
+    cache (rate-limit counters, the currencies by use, the data indicator's last writes: a test
+    that commits would otherwise hold back the next one's)."""
     config_stamp.forget_everything()
-    events._activity_written.clear()
     for each in caches.all():
         each.clear()
     yield
     config_stamp.forget_everything()
-    events._activity_written.clear()
     for each in caches.all():
         each.clear()
 

@@ -3,6 +3,7 @@ mouse and with the keyboard only; sections swap without a page reload; managers 
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -158,7 +159,7 @@ def test_locked_for_the_agent_and_amended_by_the_manager(
     outcome_submit(
         conversation=conversation,
         attribute_type="purchase",
-        values={"total": "100", "orderId": "LOCK-1"},
+        values={"total": Decimal(100), "orderId": "LOCK-1"},
         currency="USD",
         actor=agent,
         token=None,

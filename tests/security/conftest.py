@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ def world(
     event = outcome_submit(
         conversation=conversation,
         attribute_type="purchase",
-        values={"total": "10", "orderId": "M-1"},
+        values={"total": Decimal(10), "orderId": "M-1"},
         currency="USD",
         actor=agent,
         token=None,

@@ -3,6 +3,7 @@ request (service, command, admin page), and the retention purge."""
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 from uuid import uuid4
 
@@ -133,7 +134,7 @@ def two_visitors(agent, sales_skill):
         outcome_submit(
             conversation=conversation,
             attribute_type="purchase",
-            values={"total": "5", "orderId": f"O-{visitor}"},
+            values={"total": Decimal(5), "orderId": f"O-{visitor}"},
             currency="USD",
             actor=agent,
             token=None,

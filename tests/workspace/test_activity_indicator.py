@@ -1,9 +1,11 @@
 """The data indicator's last-reported time: written at most once a minute per type and process,
-and remembered only once the transaction commits (workspace/services/events.py)."""
+and remembered (in the process's "local" cache) only once the transaction commits
+(workspace/services/events.py)."""
 
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 
 from campaigns.models import AttributeActivity
@@ -41,4 +43,13 @@ def test_a_rolled_back_write_is_not_remembered(django_capture_on_commit_callback
     assert not AttributeActivity.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         attribute_activity_touch({"purchase"}, at=NOW + timedelta(seconds=1))  # not held back
+    assert _last() == NOW + timedelta(seconds=1)
+
+
+def test_the_last_write_is_remembered_in_the_local_cache(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        attribute_activity_touch({"purchase"}, at=NOW)
+    caches["local"].clear()  # a new process remembers nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        attribute_activity_touch({"purchase"}, at=NOW + timedelta(seconds=1))
     assert _last() == NOW + timedelta(seconds=1)

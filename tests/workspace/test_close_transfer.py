@@ -2,6 +2,7 @@
 confirmation step; the former agent's read-only access."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -30,7 +31,7 @@ def report_purchase(conversation, agent):
     return outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
-        values={"total": "3"},
+        values={"total": Decimal(3)},
         currency="USD",
         actor=agent,
         token=None,

@@ -110,7 +110,7 @@ def configured(purchase_config, lead_config):
 
 
 def _purchase(conversation, agent, total: str, order: str = ""):
-    values = {"total": total}
+    values = {"total": Decimal(total)}
     if order:
         values["orderId"] = order
     return outcome_submit(
@@ -166,7 +166,7 @@ def test_random_histories_through_the_services_keep_credit_equal_to_a_rebuild(
             if event.retracted_at is None and event.conversation.ended_at is None:
                 outcome_correct(
                     event=event,
-                    values={"total": f"{step}.99", "orderId": f"ORD-{step % 2}"},
+                    values={"total": Decimal(f"{step}.99"), "orderId": f"ORD-{step % 2}"},
                     currency="USD",
                     version=event.version,
                     actor=event.conversation.agent,

@@ -54,7 +54,7 @@ class TestBadges:
         outcome_submit(
             conversation=recent,
             attribute_type="purchase",
-            values={"total": "1"},
+            values={"total": Decimal(1)},
             currency="USD",
             actor=agent,
             token=None,
@@ -174,8 +174,8 @@ def _fill(conversation, agent, survey, n):
     first = survey.questions.all()[0]
     for i in range(n):
         for attribute_type, values in (
-            ("purchase", {"total": str(10 + i), "orderId": f"O-{i}"}),
-            ("lead", {"topic": "T", "value": "5", "leadId": f"L-{i}"}),
+            ("purchase", {"total": Decimal(10 + i), "orderId": f"O-{i}"}),
+            ("lead", {"topic": "T", "value": Decimal(5), "leadId": f"L-{i}"}),
             ("service", {"topic": "S", "status": ServiceStatus.PENDING, "serviceId": f"S-{i}"}),
         ):
             event = outcome_submit(
@@ -190,7 +190,7 @@ def _fill(conversation, agent, survey, n):
             if attribute_type == "purchase":
                 outcome_correct(
                     event=event,
-                    values={**values, "total": "99"},
+                    values={**values, "total": Decimal(99)},
                     currency="EUR",
                     version=1,
                     actor=agent,

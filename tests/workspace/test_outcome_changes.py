@@ -45,7 +45,7 @@ def submit(conversation, actor, *, total="100", order="ORD-1", now=NOW, token=No
     return outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
-        values={"total": total, "orderId": order},
+        values={"total": Decimal(total), "orderId": order},
         currency="USD",
         actor=actor,
         token=token,
@@ -188,7 +188,7 @@ class TestCorrect:
     def test_stale_version_is_a_conflict_with_current_values(self, agent_client, event, agent):
         outcome_correct(
             event=event,
-            values={"total": "150", "orderId": "ORD-1"},
+            values={"total": Decimal(150), "orderId": "ORD-1"},
             currency="USD",
             version=1,
             actor=agent,
@@ -209,7 +209,7 @@ class TestCorrect:
         for _ in range(2):
             outcome_correct(
                 event=event,
-                values={"total": "130", "orderId": "ORD-1"},
+                values={"total": Decimal(130), "orderId": "ORD-1"},
                 currency="USD",
                 version=1,
                 actor=agent,
@@ -224,7 +224,7 @@ class TestCorrect:
         with pytest.raises(ActionRefused):
             outcome_correct(
                 event=mine,
-                values={"total": "1"},
+                values={"total": Decimal(1)},
                 currency="USD",
                 version=1,
                 actor=agent,
@@ -312,7 +312,7 @@ class TestWindow:
         with pytest.raises(ValidationError):
             outcome_amend(
                 event=event,
-                values={"total": "1"},
+                values={"total": Decimal(1)},
                 currency="USD",
                 version=1,
                 actor=agent_manager,
@@ -348,7 +348,7 @@ class TestRetract:
     def test_retract_with_a_stale_version_is_a_conflict(self, event, agent):
         outcome_correct(
             event=event,
-            values={"total": "1", "orderId": "X"},
+            values={"total": Decimal(1), "orderId": "X"},
             currency="USD",
             version=1,
             actor=agent,

@@ -1,6 +1,8 @@
 """An outcome's panels (correction form, retraction form, history): the page carries them, a
 widget fragment loads each when it is opened (workspace:outcome-part)."""
 
+from decimal import Decimal
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -104,7 +106,7 @@ def test_the_history_panel_reads_the_same_queries_however_long_it_grows(
         agent_client.get(url, headers=HX)
     for version in range(1, 6):
         event = outcome_correct(
-            event=event, values={"total": str(100 + version), "orderId": "ORD-1"},
+            event=event, values={"total": Decimal(100 + version), "orderId": "ORD-1"},
             currency="USD", version=version, actor=agent, now=NOW,
         )  # fmt: skip
     expected = len(first.captured_queries)

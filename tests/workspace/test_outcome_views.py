@@ -1,6 +1,7 @@
 """Posting outcomes from the widget: roles, htmx fragment or redirect, bad input, tampering."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -159,6 +160,17 @@ class TestBadInput:
         assert "at most 100 characters" in response.content.decode()
         assert not EngagementAttributeEvent.objects.exists()
 
+    def test_a_status_not_in_the_list_is_refused_next_to_the_field(
+        self, agent_client, create_url, service_config
+    ):
+        data = {"add-service-topic": "Refund", "add-service-status": "99"}
+        response = agent_client.post(create_url(AttributeType.SERVICE), data, headers=HX)
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert "Select a valid choice" in html
+        assert 'aria-describedby="id_add-service-status_error"' in html
+        assert not EngagementAttributeEvent.objects.exists()
+
     def test_an_empty_form_is_refused(self, agent_client, create_url):
         response = agent_client.post(create_url(), purchase(total="", order=""), headers=HX)
         assert response.status_code == 422
@@ -201,6 +213,24 @@ class TestTampering:
         attribute_config(AttributeType.PURCHASE, skills=[sales_skill], fields=[("total", "Total")])
         agent_client.post(create_url(), purchase(order="SNEAKY"), headers=HX)
         assert EngagementAttributeEvent.objects.get().action_id == ""
+
+    def test_the_service_stores_only_the_configured_fields(self, conversation, agent, sales_skill):
+        from tests.workspace.factories import attribute_config
+        from workspace.services.outcomes import outcome_submit
+
+        attribute_config(AttributeType.PURCHASE, skills=[sales_skill], fields=[("total", "Total")])
+        event = outcome_submit(
+            conversation=conversation,
+            attribute_type=AttributeType.PURCHASE,
+            values={"total": Decimal("5.00"), "orderId": "SNEAKY"},
+            currency="EUR",
+            actor=agent,
+            token=None,
+            now=NOW,
+        )
+        event.refresh_from_db()
+        assert (event.amount, event.currency, event.action_id) == (Decimal("5.00"), "EUR", "")
+        assert event.payload == {"type": "purchase", "total": "5.00", "currency": "EUR"}
 
     def test_another_agents_conversation_is_404(self, agent_client, other_agent, purchase_config):
         theirs = ConversationFactory(agent=other_agent, skill=purchase_config.skills.first())

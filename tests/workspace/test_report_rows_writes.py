@@ -7,6 +7,7 @@ rebuild from scratch."""
 import contextlib
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -155,7 +156,7 @@ def _ingest(visitor_id: str, total: str, order: str, conversation_id: str | None
 
 def _step(rng, action, talk, agents, events, question, step):
     if action == "report":
-        values = {"total": f"{step}.25", "orderId": f"ORD-{step % 3}"}
+        values = {"total": Decimal(f"{step}.25"), "orderId": f"ORD-{step % 3}"}
         kind = rng.choice([AttributeType.PURCHASE, AttributeType.LEAD])
         if kind == AttributeType.LEAD:
             values = {"leadId": f"L-{step % 3}"}
@@ -183,7 +184,7 @@ def _step(rng, action, talk, agents, events, question, step):
         if event.attribute_type == AttributeType.PURCHASE:
             outcome_correct(
                 event=event,
-                values={"total": f"{step}.99", "orderId": f"ORD-{step % 3}"},
+                values={"total": Decimal(f"{step}.99"), "orderId": f"ORD-{step % 3}"},
                 currency=rng.choice(["USD", "EUR"]),
                 version=event.version,
                 actor=event.conversation.agent,
@@ -259,7 +260,7 @@ def test_a_corrected_order_id_leaves_its_old_group(world, agent, sales_skill):
         outcome_submit(
             conversation=talk,
             attribute_type=AttributeType.PURCHASE,
-            values={"total": "5.00", "orderId": "ORD-1"},
+            values={"total": Decimal("5.00"), "orderId": "ORD-1"},
             currency="USD",
             actor=agent,
             token=None,
@@ -270,7 +271,7 @@ def test_a_corrected_order_id_leaves_its_old_group(world, agent, sales_skill):
     assert DuplicateGroup.objects.get().dedupe_key == "purchase:ord-1"
     outcome_correct(
         event=second,
-        values={"total": "5.00", "orderId": "ORD-2"},
+        values={"total": Decimal("5.00"), "orderId": "ORD-2"},
         currency="USD",
         version=second.version,
         actor=agent,

@@ -1,6 +1,7 @@
 """Every widget endpoint for every role: who may post (htmx fragment), who is refused, and that
 a refused post saves nothing."""
 
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -34,7 +35,7 @@ def setup(agent, conversation, sales_skill, other_agent):
     event = outcome_submit(
         conversation=conversation,
         attribute_type="purchase",
-        values={"total": "10", "orderId": "R-1"},
+        values={"total": Decimal(10), "orderId": "R-1"},
         currency="USD",
         actor=agent,
         token=None,

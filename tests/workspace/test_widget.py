@@ -1,6 +1,7 @@
 """The Conversation summary widget on the conversation page: when it shows, what it shows."""
 
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -129,7 +130,7 @@ def test_submitted_outcome_shows_values_time_and_reporter(
     outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
-        values={"total": "1234.5", "orderId": "ORD-1"},
+        values={"total": Decimal("1234.5"), "orderId": "ORD-1"},
         currency="USD",
         actor=agent,
         token=None,
@@ -148,7 +149,7 @@ def test_historical_events_keep_display_names_as_reported(
     outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
-        values={"total": "10", "orderId": "A"},
+        values={"total": Decimal(10), "orderId": "A"},
         currency="USD",
         actor=agent,
         token=None,
@@ -167,7 +168,7 @@ def test_disabled_attribute_keeps_reported_outcomes_visible_read_only(
     event = outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
-        values={"total": "10", "orderId": "KEEP-1"},
+        values={"total": Decimal(10), "orderId": "KEEP-1"},
         currency="USD",
         actor=agent,
         token=None,

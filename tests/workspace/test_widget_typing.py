@@ -5,6 +5,7 @@ place; pages are not kept by the browser's cache; survey errors are all beside t
 "Required before close" turns to done. The browser side is tests/e2e/test_widget_typing.py."""
 
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -67,7 +68,7 @@ class TestASubmitRedrawsOnlyItsType:
         outcome_submit(
             conversation=conversation,
             attribute_type="purchase",
-            values={"total": "3"},
+            values={"total": Decimal(3)},
             currency="USD",
             actor=agent,
             token=None,

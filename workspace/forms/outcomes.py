@@ -1,5 +1,7 @@
 """Forms of the Conversation outcomes section: one per attribute, built from its configured
-fields (display names, order); money parsed strictly with the chosen currency."""
+fields (display names, order); money parsed strictly with the chosen currency. ``OutcomeForm`` is
+the one validator of an outcome's values: the services take ``values()`` and ``currency`` as
+they are, and keep only the rules of configuration and access."""
 
 from collections.abc import Sequence
 from decimal import Decimal

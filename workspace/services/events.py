@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 
 from campaigns.catalogue import AttributeType
@@ -14,9 +15,14 @@ from campaigns.models import AttributeActivity
 
 # The data indicator says whether a type was reported in the last 24 hours, so its time need not
 # be exact to the second: each app process writes a type's time at most once a minute. That
-# keeps one row per type from being written (and locked) by every outcome of every agent.
+# keeps one row per type from being written (and locked) by every outcome of every agent
+# (bench/README.md). The time this process wrote is kept in its own memory, the "local" cache.
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
-_activity_written: dict[str, datetime] = {}  # type -> time this process wrote, once committed
+ACTIVITY_CACHE = "local"
+
+
+def _activity_key(attribute_type: str) -> str:
+    return f"attribute-activity:v1:{attribute_type}"
 
 
 def dedupe_key_for(attribute_type: str, values: dict[str, Any]) -> str:
@@ -75,17 +81,23 @@ def typed_columns(attribute_type: str, values: dict[str, Any], *, currency: str)
 def activity_due(attribute_types: Iterable[str], *, at: datetime) -> set[str]:
     """The types whose last-reported time this process has not written in the minute before
     ``at``: the others are left alone (``ACTIVITY_RESOLUTION``)."""
+    attribute_types = set(attribute_types)
+    written = caches[ACTIVITY_CACHE].get_many([_activity_key(t) for t in attribute_types])
     due = set()
     for attribute_type in attribute_types:
-        last = _activity_written.get(attribute_type)
+        last = written.get(_activity_key(attribute_type))
         if last is None or not last <= at < last + ACTIVITY_RESOLUTION:
             due.add(attribute_type)
     return due
 
 
 def activity_written(attribute_types: set[str], *, at: datetime) -> None:
-    """Remember the write once the transaction commits (a rolled-back one wrote nothing)."""
-    transaction.on_commit(lambda: _activity_written.update(dict.fromkeys(attribute_types, at)))
+    """Remember the write once the transaction commits (a rolled-back one wrote nothing), for
+    as long as it holds the next ones back."""
+    written = {_activity_key(attribute_type): at for attribute_type in attribute_types}
+    if written:
+        timeout = ACTIVITY_RESOLUTION.total_seconds()
+        transaction.on_commit(lambda: caches[ACTIVITY_CACHE].set_many(written, timeout=timeout))
 
 
 def attribute_activity_touch(attribute_types: set[str], *, at: datetime) -> None:

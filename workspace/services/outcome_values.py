@@ -1,15 +1,13 @@
-"""An agent-reported outcome's values: validated against its configuration and the catalogue,
-read back from the event's typed columns, and shaped as the LivePerson SDE it stands for."""
+"""An agent-reported outcome's values: kept to the fields its configuration shows, read back
+from the event's typed columns, and shaped as the LivePerson SDE it stands for. The values come
+in clean (``workspace.forms.outcomes.OutcomeForm`` is their one validator)."""
 
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from campaigns.catalogue import CATALOGUE, AttributeType, PropertyKind, ServiceStatus
+from campaigns.catalogue import AttributeType
 from campaigns.models import AttributeConfig
-from campaigns.money import minor_units, parse_money, validate_currency
+from campaigns.money import minor_units
 from workspace.models import EngagementAttributeEvent
 
 MONEY_KEYS = {AttributeType.PURCHASE: "total", AttributeType.LEAD: "value"}
@@ -53,29 +51,17 @@ def sde_payload(attribute_type: str, values: dict[str, Any]) -> dict[str, Any]:
     return {"type": attribute_type, attribute_type: flat}
 
 
-def clean_values(
+def configured_values(
     config: AttributeConfig, values: dict[str, Any], currency: str
-) -> tuple[dict[str, Any], str]:
-    """Keep only the configured fields, validated as the catalogue says (strict money)."""
-    definition = CATALOGUE[config.attribute_type]
-    currency = validate_currency(currency)
-    cleaned: dict[str, Any] = {}
-    for field in config.fields.all():
-        value = values.get(field.property_key)
-        if value in (None, ""):
-            continue
-        prop = definition.property(field.property_key)
-        if prop.kind == PropertyKind.MONEY:
-            value = parse_money(value, currency)
-        elif prop.kind == PropertyKind.STATUS:
-            if int(value) not in ServiceStatus.values:
-                raise ValidationError(_("Choose a status from the list."), code="status")
-            value = int(value)
-        elif len(str(value)) > prop.max_length:
-            raise ValidationError(_("That text is too long."), code="max_length")
-        cleaned[field.property_key] = value
-    if not cleaned:
-        raise ValidationError(_("Fill in at least one field."), code="empty")
-    if any(key in cleaned for key in MONEY_KEYS.values()):
-        cleaned["currency"] = currency
-    return cleaned, currency
+) -> dict[str, Any]:
+    """The clean ``values`` of the fields configured for the type, with ``currency`` beside an
+    amount. A field the configuration does not show is not stored (a tampered post, or a field
+    removed since the form was drawn)."""
+    kept = {
+        field.property_key: values[field.property_key]
+        for field in config.fields.all()
+        if field.property_key in values
+    }
+    if MONEY_KEYS.get(config.attribute_type) in kept:
+        kept["currency"] = currency
+    return kept

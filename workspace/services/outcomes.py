@@ -32,7 +32,7 @@ from workspace.services.credit import credit_completion, credit_event
 from workspace.services.events import attribute_activity_touch, typed_columns
 from workspace.services.outcome_values import (
     MONEY_KEYS,
-    clean_values,
+    configured_values,
     event_values,
     json_values,
     sde_payload,
@@ -122,6 +122,8 @@ def outcome_submit(
     reason: str = "",
 ) -> EngagementAttributeEvent:
     """Report an outcome: as the assigned agent inside the window, or as a manager on behalf.
+    ``values`` and ``currency`` are clean (``OutcomeForm``: amounts Decimal, status int, a valid
+    currency) and not checked again; only the fields configured for the type are kept.
     A repeated ``token`` (double click, retry) returns the event the first request made: the
     token is unique in the database, so a second insert fails (it waits for the first on the
     conversation's lock) and nothing of it is kept. The first time, that costs no query."""
@@ -156,7 +158,7 @@ def _outcome_create(
     conversation = _locked_conversation(conversation)
     role = require_reporter(actor, conversation, now=now, reason=reason)
     config = _enabled_config(conversation, attribute_type)
-    values, currency = clean_values(config, values, currency)
+    values = configured_values(config, values, currency)
     event = EngagementAttributeEvent.objects.create(
         attribute_type=attribute_type,
         source=EventSource.MANAGER if role == ActorRole.MANAGER else EventSource.AGENT_WIDGET,
@@ -245,7 +247,7 @@ def _outcome_change(
     before = event_values(event)
     configured = {field.property_key for field in config.fields.all()}
     kept = {k: v for k, v in before.items() if k not in configured and k != "currency"}
-    cleaned, currency = clean_values(config, values, currency)
+    cleaned = configured_values(config, values, currency)
     after = {**kept, **cleaned}
     if MONEY_KEYS.get(event.attribute_type) in kept:
         after["currency"] = before["currency"]  # an amount no longer configured keeps its currency
@@ -277,7 +279,8 @@ def outcome_correct(
     now: datetime,
     reason: str = "",
 ) -> EngagementAttributeEvent:
-    """The reporting agent corrects their outcome while the window is open."""
+    """The reporting agent corrects their outcome while the window is open. ``values`` are clean,
+    as for ``outcome_submit``."""
     return _outcome_change(
         event=event,
         values=values,
@@ -302,7 +305,8 @@ def outcome_amend(
     now: datetime,
 ) -> EngagementAttributeEvent:
     """An agent manager (or admin) amends an outcome at any time, with a reason. The credit
-    stays with the agent who was assigned when it was reported."""
+    stays with the agent who was assigned when it was reported. ``values`` are clean, as for
+    ``outcome_submit``."""
     return _outcome_change(
         event=event,
         values=values,

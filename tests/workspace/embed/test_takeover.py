@@ -4,6 +4,7 @@ first Chatwoot delivery about one adopts it (its outcome stays, the feed's assig
 the panel's, not a transfer) instead of making a second conversation."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -33,7 +34,7 @@ def provisional(agent, sales_skill, purchase_config):
     outcome_submit(
         conversation=conversation,
         attribute_type="purchase",
-        values={"total": "30.00", "orderId": "CW-42"},
+        values={"total": Decimal("30.00"), "orderId": "CW-42"},
         currency="EUR",
         actor=agent,
         token=None,

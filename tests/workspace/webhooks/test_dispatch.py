@@ -3,6 +3,7 @@ holds back the later ones of its conversation, not those of others), logged with
 response time, replayed on request, and an endpoint failing for a day is switched off."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -160,8 +161,8 @@ def test_sending_outcomes_takes_the_same_queries_for_more_messages(
         ):
             outcome_submit(
                 conversation=conversation, attribute_type="purchase",
-                values={"total": "5.00", "orderId": f"Q-{conversation.pk}"}, currency="USD",
-                actor=agent, token=None, now=timezone.now(),
+                values={"total": Decimal("5.00"), "orderId": f"Q-{conversation.pk}"},
+                currency="USD", actor=agent, token=None, now=timezone.now(),
             )  # fmt: skip
         with CaptureQueriesContext(connection) as captured:
             sent, _retry = deliveries_dispatch()

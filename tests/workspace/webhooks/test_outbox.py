@@ -2,6 +2,8 @@
 for the endpoints subscribed to its type, with the event's provenance; nothing for a write
 that rolls back, nothing when nobody subscribes."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +30,7 @@ from workspace.webhooks.signing import secret_generate
 pytestmark = pytest.mark.django_db
 
 
-def submit(conversation, actor, *, order="ORD-1", total="120.00", reason=""):
+def submit(conversation, actor, *, order="ORD-1", total=Decimal("120.00"), reason=""):
     return outcome_submit(
         conversation=conversation,
         attribute_type=AttributeType.PURCHASE,
@@ -53,12 +55,12 @@ def test_agent_outcome_changes_are_sent_in_order_signed_with_provenance(
         event = submit(conversation, agent)
     with django_capture_on_commit_callbacks(execute=True):
         event = outcome_correct(
-            event=event, values={"total": "130.00", "orderId": "ORD-1"}, currency="USD",
+            event=event, values={"total": Decimal("130.00"), "orderId": "ORD-1"}, currency="USD",
             version=1, actor=agent, now=NOW,
         )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         event = outcome_amend(
-            event=event, values={"total": "140.00", "orderId": "ORD-1"}, currency="USD",
+            event=event, values={"total": Decimal("140.00"), "orderId": "ORD-1"}, currency="USD",
             version=2, actor=agent_manager, reason="price agreed", now=NOW,
         )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

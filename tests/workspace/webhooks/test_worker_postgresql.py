@@ -5,6 +5,7 @@ started again: every event arrives, once per id, in order per conversation."""
 import time
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -36,11 +37,11 @@ def worker(settings):
 def _report(conversation, agent, n):
     event = outcome_submit(
         conversation=conversation, attribute_type=AttributeType.PURCHASE,
-        values={"total": "10.00", "orderId": f"O-{conversation.pk}-{n}"}, currency="USD",
+        values={"total": Decimal("10.00"), "orderId": f"O-{conversation.pk}-{n}"}, currency="USD",
         actor=agent, token=None, now=timezone.now(),
     )  # fmt: skip
     return outcome_correct(
-        event=event, values={"total": "12.00", "orderId": f"O-{conversation.pk}-{n}"},
+        event=event, values={"total": Decimal("12.00"), "orderId": f"O-{conversation.pk}-{n}"},
         currency="USD", version=1, actor=agent, now=timezone.now(),
     )  # fmt: skip
 
