@@ -24,6 +24,9 @@ SESSION_PROVIDER_KEY = "sso_provider"
 # The raw ID token, sent back as ``id_token_hint`` at sign-out (some providers, such as Okta,
 # need it to end their session and return the browser here).
 SESSION_ID_TOKEN_KEY = "sso_id_token"  # noqa: S105  # a session key, not a secret
+# The SAML assertion's NameID (with its format and qualifiers) and SessionIndex, which a
+# LogoutRequest must name at sign-out for the provider to end that session.
+SESSION_SAML_SUBJECT_KEY = "sso_saml_subject"
 # Plain names first, then allauth's defaults (OIDs, Entra's claim URIs). No "uid" mapping: a
 # SAML person is their NameID.
 SAML_ATTRIBUTES = {
@@ -70,16 +73,24 @@ def social_app(provider: IdentityProvider) -> SocialApp:
             idp["metadata_url"] = provider.metadata_url
         else:
             idp.update(sso_url=provider.idp_sso_url, x509cert=provider.idp_certificate)
-        app_settings = {
-            "idp": idp,
-            "attribute_mapping": SAML_ATTRIBUTES,
-            "advanced": {
-                "want_assertion_signed": True,
-                "reject_idp_initiated_sso": True,
-                "strict": True,
-                "allow_single_label_domains": True,
-            },
+            if provider.idp_slo_url:
+                idp["slo_url"] = provider.idp_slo_url
+        advanced = {
+            "want_assertion_signed": True,
+            "reject_idp_initiated_sso": True,
+            "strict": True,
+            "allow_single_label_domains": True,
         }
+        if provider.sp_private_key:
+            # The certificate goes into this app's metadata as its signing key; the provider
+            # checks the logout requests (and answers to its own) with it.
+            advanced.update(
+                private_key=provider.sp_private_key,
+                x509cert=provider.sp_certificate,
+                logout_request_signed=True,
+                logout_response_signed=True,
+            )
+        app_settings = {"idp": idp, "attribute_mapping": SAML_ATTRIBUTES, "advanced": advanced}
         client_id = provider.slug
     return SocialApp(
         provider=provider.protocol,
@@ -138,6 +149,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         request.session[SESSION_PROVIDER_KEY] = slug
         if id_token := getattr(request, "sso_id_token", ""):
             request.session[SESSION_ID_TOKEN_KEY] = id_token
+        if saml_subject := getattr(request, "sso_saml_subject", None):
+            request.session[SESSION_SAML_SUBJECT_KEY] = saml_subject
 
     def _admit(self, request, sociallogin: SocialLogin, provider: IdentityProvider) -> None:
         access = access_for_groups(

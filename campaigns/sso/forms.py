@@ -1,3 +1,5 @@
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,8 @@ from campaigns.models import AgentGroup, Skill, User
 from campaigns.roles import ROLE_PERMISSIONS
 from campaigns.sso.models import GroupMapping, IdentityProvider, Protocol, SignInPolicy
 
-SECRET_FIELDS = ("client_secret", "idp_certificate")
+URL_FIELDS = ("issuer", "signing_keys_url", "metadata_url", "idp_sso_url", "idp_slo_url")
+SECRET_FIELDS = ("client_secret", "idp_certificate", "sp_private_key")
 
 
 class ProviderForm(forms.ModelForm):
@@ -18,23 +21,23 @@ class ProviderForm(forms.ModelForm):
         fields = [
             "name", "slug", "protocol", "enabled", "issuer", "client_id", "client_secret",
             "scopes", "signing_keys_url", "metadata_url", "idp_entity_id", "idp_sso_url",
-            "idp_certificate", "groups_claim", "trust_email",
+            "idp_certificate", "idp_slo_url", "sp_private_key", "sp_certificate", "groups_claim",
+            "trust_email",
         ]  # fmt: skip
         # URL fields as text inputs (the site's styles cover those), checked as URLs all the same.
         widgets = {
-            **{
-                name: forms.TextInput(attrs={"inputmode": "url"})
-                for name in ("issuer", "signing_keys_url", "metadata_url", "idp_sso_url")
-            },
+            **{name: forms.TextInput(attrs={"inputmode": "url"}) for name in URL_FIELDS},
             "client_secret": forms.PasswordInput(render_value=False),
             "idp_certificate": forms.Textarea(attrs={"rows": 4}),
+            "sp_private_key": forms.Textarea(attrs={"rows": 4}),
+            "sp_certificate": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stored = {name: getattr(self.instance, name) for name in SECRET_FIELDS}
-        self.initial["idp_certificate"] = ""
         for name in SECRET_FIELDS:
+            self.initial[name] = ""
             if self.stored[name]:
                 self.fields[name].help_text = _("Stored. Leave empty to keep it.")
 
@@ -51,7 +54,29 @@ class ProviderForm(forms.ModelForm):
             for name in ("idp_entity_id", "idp_sso_url", "idp_certificate"):
                 if not data.get(name):
                     self.add_error(name, _("Give the metadata URL, or this."))
+        if data.get("sp_private_key") or data.get("sp_certificate"):
+            self._check_sp_key_pair(data)
         return data
+
+    def _check_sp_key_pair(self, data: dict) -> None:
+        try:
+            key = serialization.load_pem_private_key(data["sp_private_key"].encode(), None)
+        except (KeyError, ValueError, TypeError):
+            self.add_error("sp_private_key", _("Paste an unencrypted PEM private key."))
+            return
+        try:
+            certificate = x509.load_pem_x509_certificate(data["sp_certificate"].encode())
+        except (KeyError, ValueError):
+            self.add_error("sp_certificate", _("Paste the key's PEM certificate."))
+            return
+        if _public_der(certificate) != _public_der(key):
+            self.add_error("sp_certificate", _("This certificate is not the key's."))
+
+
+def _public_der(holder) -> bytes:
+    return holder.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 class MappingForm(forms.ModelForm):

@@ -51,6 +51,19 @@ class IdentityProvider(models.Model):
     idp_entity_id = models.CharField(_("IdP entity ID"), max_length=300, blank=True)
     idp_sso_url = models.URLField(_("IdP sign-in URL"), blank=True, max_length=300)
     idp_certificate = EncryptedTextField(_("IdP signing certificate"), blank=True)
+    idp_slo_url = models.URLField(
+        _("IdP single logout URL"),
+        blank=True,
+        max_length=300,
+        help_text=_("Only without a metadata URL; the metadata names it otherwise."),
+    )
+    # This app's own key pair, for signing its logout requests (single logout).
+    sp_private_key = EncryptedTextField(_("SP signing key"), blank=True)
+    sp_certificate = models.TextField(
+        _("SP signing certificate"),
+        blank=True,
+        help_text=_("The certificate of the key above; published in this app's SAML metadata."),
+    )
     # Both
     groups_claim = models.CharField(
         _("groups claim or attribute"),

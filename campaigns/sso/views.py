@@ -13,10 +13,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.sso.adapter import SESSION_ID_TOKEN_KEY, SESSION_PROVIDER_KEY
+from campaigns.sso.adapter import (
+    SESSION_ID_TOKEN_KEY,
+    SESSION_PROVIDER_KEY,
+    SESSION_SAML_SUBJECT_KEY,
+)
 from campaigns.sso.forms import MappingForm, PolicyForm, ProviderForm
 from campaigns.sso.models import GroupMapping, IdentityProvider, Protocol, SignInPolicy
 from campaigns.sso.oidc import SignedTokenAdapter
+from campaigns.sso.saml import logout_request_url
 from campaigns.sso.selectors import providers_with_mappings
 from campaigns.sso.services import mapping_delete, mapping_save, policy_save, provider_save
 
@@ -90,18 +95,25 @@ def sign_in_refused(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
-    """After sign-out here, on to the provider's end-session endpoint (RP-initiated logout).
+    """After sign-out here, on to the provider to end its session too: its end-session endpoint
+    (OpenID Connect RP-initiated logout) or its single logout address (SAML).
 
     A page that moves on by itself rather than a redirect from the sign-out form: the site's
     ``form-action 'self'`` forbids a form's redirect to another origin."""
     provider = IdentityProvider.objects.filter(
-        slug=request.GET.get("provider", ""), protocol=Protocol.OIDC, enabled=True
+        slug=request.GET.get("provider", ""), enabled=True
     ).first()
     id_token = request.session.pop(SESSION_ID_TOKEN_KEY, "")
-    end_session = _end_session_url(request, provider, id_token) if provider else ""
-    if not end_session:
+    saml_subject = request.session.pop(SESSION_SAML_SUBJECT_KEY, None)
+    if provider is None:
+        url = ""
+    elif provider.protocol == Protocol.OIDC:
+        url = _end_session_url(request, provider, id_token)
+    else:
+        url = logout_request_url(request, provider, saml_subject)
+    if not url:
         return redirect("login")
-    return render(request, "sso/signed_out.html", {"provider": provider, "url": end_session})
+    return render(request, "sso/signed_out.html", {"provider": provider, "url": url})
 
 
 def _end_session_url(request: HttpRequest, provider: IdentityProvider, id_token: str) -> str:
@@ -122,16 +134,20 @@ def _end_session_url(request: HttpRequest, provider: IdentityProvider, id_token:
 
 
 class SignOutView(auth_views.LogoutView):
-    """Django's sign-out; after an OpenID Connect sign-in it then goes on to end the
+    """Django's sign-out; after a sign-in through a provider it then goes on to end the
     provider's session too (``signed_out``)."""
 
     def post(self, request, *args, **kwargs):
         self.sso_provider = request.session.get(SESSION_PROVIDER_KEY)
-        id_token = request.session.get(SESSION_ID_TOKEN_KEY)
+        kept = {
+            key: request.session[key]
+            for key in (SESSION_ID_TOKEN_KEY, SESSION_SAML_SUBJECT_KEY)
+            if key in request.session
+        }
         response = super().post(request, *args, **kwargs)
-        if self.sso_provider and id_token:
-            # Into the fresh, signed-out session, for the provider's end-session address only.
-            request.session[SESSION_ID_TOKEN_KEY] = id_token
+        if self.sso_provider:
+            # Into the fresh, signed-out session, for the message to the provider only.
+            request.session.update(kept)
         return response
 
     def get_success_url(self):

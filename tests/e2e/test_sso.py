@@ -13,7 +13,7 @@ from campaigns.models import AuditEntry, Skill, User
 from campaigns.roles import Role, roles_sync
 from campaigns.sso.models import GroupMapping, IdentityProvider
 from tests.factories import UserFactory
-from tests.sso.saml_idp import SamlProvider
+from tests.sso.saml_idp import SamlProvider, signing_pair
 
 ANN = {"email": "ann@example.com", "email_verified": True, "name": "Ann Agent"}
 MARIA = {"email": "maria@example.com", "email_verified": True, "name": "Maria Manager"}
@@ -256,4 +256,57 @@ def test_saml_sign_in_follows_the_directory_and_refuses_bad_answers(
     _sso_sign_in(page, live_server, "Corporate SAML", "ann")
     page.screenshot(path="test-artifacts/screenshots/sso-refused-saml-untrusted-key.png")
     _refused(page, live_server, before, caplog, "saml_invalid")
+    context.close()
+
+
+def test_saml_sign_out_ends_the_providers_session_too(
+    transactional_db, saml_idp, browser, browser_context_args, live_server, tmp_path
+):
+    roles_sync()
+    key_file, cert_file, _body = signing_pair(tmp_path, "sp")
+    corp = IdentityProvider.objects.create(
+        slug="corp-slo",
+        name="Corporate SLO",
+        protocol="saml",
+        idp_entity_id=saml_idp.entity_id,
+        idp_sso_url=saml_idp.sso_url,
+        idp_certificate=saml_idp.certificate,
+        idp_slo_url=saml_idp.slo_url,
+        sp_private_key=key_file.read_text(),
+        sp_certificate=cert_file.read_text(),
+    )
+    GroupMapping.objects.create(
+        provider=corp, external_group="cc-agents", role=Group.objects.get(name=Role.AGENT)
+    )
+    saml_idp.trust(f"{live_server.url}/sso/saml/corp-slo/metadata/")
+    saml_idp.directory = {"ann": {"email": "ann@example.com", "groups": ["cc-agents"]}}
+    saml_idp.logouts.clear()
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    _sso_sign_in(page, live_server, "Corporate SLO", "ann")
+    expect(page).to_have_url(re.compile(r"/workspace/"))
+
+    # Signed out here, then at the provider (a LogoutRequest signed with this app's key), whose
+    # signed answer brings the browser back to the sign-in page.
+    with page.expect_request(lambda request: request.url.startswith(f"{saml_idp.slo_url}?")):
+        page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    assert [logout["name_id"] for logout in saml_idp.logouts] == ["ann"]
+    page.screenshot(path="test-artifacts/screenshots/sso-saml-signed-out.png")
+    # The provider's session ended too: signing in again asks for credentials.
+    page.get_by_role("button", name="Sign in with Corporate SLO").click()
+    expect(page.locator("input[name=login]")).to_be_visible()
+
+    # The control: without the provider's logout address, sign-out ends here only, and the
+    # provider's session lets the next sign-in through without asking.
+    corp.idp_slo_url = ""
+    corp.save()
+    page.locator("input[name=login]").fill("ann")
+    page.get_by_role("button", name="Sign-in").click()
+    expect(page).to_have_url(re.compile(r"/workspace/"))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    assert len(saml_idp.logouts) == 1
+    page.get_by_role("button", name="Sign in with Corporate SLO").click()
+    expect(page).to_have_url(re.compile(r"/workspace/"))
     context.close()

@@ -2,12 +2,18 @@
 the ``xmlsec1`` program) behind a small WSGI login page, on loopback in a thread.
 
 It reads the app's service-provider metadata from the app itself, signs each assertion with a
-key made for the run, and reads ``directory`` (who exists, in which groups) at every sign-in."""
+key made for the run, and reads ``directory`` (who exists, in which groups) at every sign-in.
+It keeps a session of its own (a cookie): a browser signed in here is not asked again. Its
+single logout address takes the app's LogoutRequest only with a valid signature of the app's
+key (from that metadata), ends the person's session here, records it in ``logouts`` and
+answers with a signed LogoutResponse (HTTP-Redirect binding)."""
 
 import datetime
 import html
+import secrets
 import tempfile
 import threading
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -21,6 +27,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 
@@ -53,6 +60,9 @@ def signing_pair(folder: Path, name: str) -> tuple[Path, Path, str]:
     return key_file, cert_file, body
 
 
+SIGNED_PARTS = ("SAMLRequest", "RelayState", "SigAlg", "Signature")
+
+
 class _Quiet(WSGIRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -64,6 +74,8 @@ class SamlProvider:
         self.key_file, self.cert_file, self.certificate = signing_pair(self.folder, "idp")
         *_, self.other_certificate = signing_pair(self.folder, "stranger")
         self.directory: dict[str, dict] = {}
+        self.sessions: dict[str, str] = {}  # cookie value -> login
+        self.logouts: list[dict] = []  # name_id and session_index of each logout honoured
         self.server = None
         self.httpd = make_server("127.0.0.1", 0, self._app, handler_class=_Quiet)
         self.port = self.httpd.server_port
@@ -77,9 +89,15 @@ class SamlProvider:
     def sso_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/sso"
 
+    @property
+    def slo_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slo"
+
     def trust(self, sp_metadata_url: str) -> None:
         """Load the app's service-provider metadata (the app must be configured first)."""
-        metadata = requests.get(sp_metadata_url, timeout=10).text
+        self.trust_metadata(requests.get(sp_metadata_url, timeout=10).text)
+
+    def trust_metadata(self, metadata: str) -> None:
         config = IdPConfig()
         config.load(
             {
@@ -87,7 +105,8 @@ class SamlProvider:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]
+                            "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
+                            "single_logout_service": [(self.slo_url, BINDING_HTTP_REDIRECT)],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "sign_assertion": True,
@@ -108,24 +127,81 @@ class SamlProvider:
         self.server = Server(config=config)
 
     def _app(self, environ, start_response):
+        query = {
+            name: values[0]
+            for name, values in parse_qs(environ.get("QUERY_STRING", ""), True).items()
+        }
+        cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
+        signed_in = self.sessions.get(
+            cookie["idp_session"].value if "idp_session" in cookie else ""
+        )
+        html_page = [("Content-Type", "text/html; charset=utf-8")]
         if environ["PATH_INFO"] == "/sso":
-            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            if signed_in:  # a session here: no credentials asked
+                body = self.answer(query["SAMLRequest"], query.get("RelayState", ""), signed_in)
+                start_response("200 OK", html_page)
+                return [body.encode()]
             page = _LOGIN.format(
-                request=html.escape(query["SAMLRequest"][0]),
-                relay=html.escape(query.get("RelayState", [""])[0]),
+                request=html.escape(query["SAMLRequest"]),
+                relay=html.escape(query.get("RelayState", "")),
             )
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            start_response("200 OK", html_page)
             return [page.encode()]
         if environ["PATH_INFO"] == "/login":
             size = int(environ.get("CONTENT_LENGTH") or 0)
             form = parse_qs(environ["wsgi.input"].read(size).decode(), keep_blank_values=True)
-            body = self._answer(form["SAMLRequest"][0], form["RelayState"][0], form["login"][0])
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            body = self.answer(form["SAMLRequest"][0], form["RelayState"][0], form["login"][0])
+            session = secrets.token_urlsafe(16)
+            self.sessions[session] = form["login"][0]
+            start_response("200 OK", [*html_page, ("Set-Cookie", f"idp_session={session}; Path=/")])
             return [body.encode()]
+        if environ["PATH_INFO"] == "/slo":
+            location = self.logout(query)
+            if location is None:
+                start_response("403 Forbidden", [("Content-Type", "text/plain")])
+                return [b"logout request not signed by the service provider"]
+            start_response("302 Found", [("Location", location)])
+            return [b""]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
 
-    def _answer(self, saml_request: str, relay_state: str, login: str) -> str:
+    def logout(self, query: dict) -> str | None:
+        """End the session of the LogoutRequest's NameID if the app signed the request (``query``:
+        the HTTP-Redirect binding's parameters); the address of the signed answer, or None."""
+        request = self.server.parse_logout_request(
+            query["SAMLRequest"], BINDING_HTTP_REDIRECT
+        ).message
+        certificates = self.server.metadata.certs(request.issuer.text, "any", "signing")
+        if "Signature" not in query or "SigAlg" not in query:
+            return None
+        signed = {name: query[name] for name in SIGNED_PARTS if name in query}
+        if not any(
+            verify_redirect_signature(signed, self.server.sec.sec_backend, certificate)
+            for _name, certificate in certificates
+        ):
+            return None
+        login = request.name_id.text
+        self.sessions = {key: who for key, who in self.sessions.items() if who != login}
+        self.logouts.append(
+            {"name_id": login, "session_index": [index.text for index in request.session_index]}
+        )
+        response = self.server.create_logout_response(request, [BINDING_HTTP_REDIRECT], sign=False)
+        destination = self.server.metadata.single_logout_service(
+            request.issuer.text, BINDING_HTTP_REDIRECT, "spsso"
+        )[0]["location"]
+        http_args = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            destination,
+            query.get("RelayState", ""),
+            response=True,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return dict(http_args["headers"])["Location"]
+
+    def answer(self, saml_request: str, relay_state: str, login: str) -> str:
+        """The signed sign-in answer for ``login``: a form that posts itself to the app."""
         request = self.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT).message
         person = self.directory[login]
         identity = {

@@ -17,6 +17,8 @@ FIELDS = {
     "SSO_CLIENT_SECRET": "client_secret",
     "SSO_SCOPES": "scopes",
     "SSO_METADATA_URL": "metadata_url",
+    "SSO_SP_PRIVATE_KEY": "sp_private_key",
+    "SSO_SP_CERTIFICATE": "sp_certificate",
     "SSO_GROUPS_CLAIM": "groups_claim",
 }
 
