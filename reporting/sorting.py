@@ -1,7 +1,8 @@
-"""Sorting the goal tracker by any of its columns, asked for in the URL: ``sort=conversions``
-(ascending) or ``sort=-conversions`` (descending), so a sorted table can be shared and reloaded.
+"""Sorting the goal tracker and the completeness table by any of their columns, asked for in the
+URL: ``sort=conversions`` (ascending) or ``sort=-conversions`` (descending), so a sorted table can
+be shared and reloaded.
 
-The table holds at most a few hundred aggregated rows, so they are sorted here in Python after
+A table holds at most a few hundred aggregated rows, so they are sorted here in Python after
 the aggregate, not in SQL. Without ``sort`` the rows keep the selector's order (agents by name,
 the unattributed row last). Whatever the order, the unattributed row stays last (it is not an
 agent to rank) and empty cells (no money in that currency, no rate without conversations
@@ -50,13 +51,13 @@ class SortRequest:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the tracker table: its key in the URL, its title, and the value it sorts
+    """One sortable column of a table: its key in the URL, its title, and the value it sorts
     by (None for an empty cell)."""
 
     key: str
     label: str
     numeric: bool
-    value: Callable[[TrackerRow], object]
+    value: Callable[[object], object]
     state: str = ""  # "ascending", "descending" or "" (not the sorted column)
 
     @property
@@ -79,7 +80,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class TrackerSort:
+class TableSort:
     """The columns with their sort state, the ``sort`` parameter to carry in links, and a
     message when the URL asked for a column the table does not have."""
 
@@ -130,7 +131,7 @@ def tracker_columns(tracker: GoalTracker) -> list[Column]:
     return columns
 
 
-def _ordered(rows: list[TrackerRow], column: Column, descending: bool) -> list[TrackerRow]:
+def _ordered(rows: list, column: Column, descending: bool) -> list:
     agents = [row for row in rows if row.agent_id is not None]
     filled = [row for row in agents if column.value(row) is not None]
     empty = [row for row in agents if column.value(row) is None]
@@ -143,10 +144,21 @@ def _comparable(value):
     return Decimal(value) if isinstance(value, int | Decimal) else value
 
 
-def sort_tracker(tracker: GoalTracker, requested: str | None) -> TrackerSort:
-    """Sort ``tracker.rows`` in place as ``requested`` (the ``sort`` URL parameter) and say
-    which column is sorted. An unknown column leaves the default order, with a message."""
-    columns = tracker_columns(tracker)
+def completeness_columns() -> list[Column]:
+    """The completeness table's columns, in the order the template draws them."""
+    return [
+        Column("agent", _("Agent"), False, lambda row: row.agent_name.casefold()),
+        Column("ended", _("Conversations ended"), True, lambda row: row.ended),
+        Column("complete", _("With an outcome or survey"), True, lambda row: row.complete),
+        Column("incomplete", _("Without"), True, lambda row: row.incomplete),
+        Column("rate", _("Rate"), True, lambda row: row.rate),
+        Column("not_reported", _("No outcome: not reported"), True, lambda r: r.not_reported),
+    ]
+
+
+def sort_rows(rows: list, columns: list[Column], requested: str | None) -> TableSort:
+    """Sort ``rows`` in place as ``requested`` (the ``sort`` URL parameter) and say which
+    column is sorted. An unknown column leaves the default order, with a message."""
     request = SortRequest.parse(requested)
     by_key = {column.key: column for column in columns}
     if request is None or request.key not in by_key:
@@ -157,11 +169,21 @@ def sort_tracker(tracker: GoalTracker, requested: str | None) -> TrackerSort:
             }
         # The default order is by agent name, ascending.
         sorted_columns = [replace(c, state=ASCENDING) if c.key == "agent" else c for c in columns]
-        return TrackerSort(columns=sorted_columns, param="", error=error)
+        return TableSort(columns=sorted_columns, param="", error=error)
     column = by_key[request.key]
-    tracker.rows[:] = _ordered(tracker.rows, column, request.descending)
+    rows[:] = _ordered(rows, column, request.descending)
     state = DESCENDING if request.descending else ASCENDING
-    return TrackerSort(
+    return TableSort(
         columns=[replace(c, state=state) if c is column else c for c in columns],
         param=f"-{column.key}" if request.descending else column.key,
     )
+
+
+def sort_tracker(tracker: GoalTracker, requested: str | None) -> TableSort:
+    """Sort ``tracker.rows`` in place as ``requested`` (see ``sort_rows``)."""
+    return sort_rows(tracker.rows, tracker_columns(tracker), requested)
+
+
+def sort_completeness(rows: list, requested: str | None) -> TableSort:
+    """Sort the completeness rows in place as ``requested`` (see ``sort_rows``)."""
+    return sort_rows(rows, completeness_columns(), requested)

@@ -35,7 +35,7 @@ class CompletenessSet:
 
 @dataclass
 class CompletenessRow:
-    agent_id: int
+    agent_id: int | None
     agent_name: str
     ended: int
     complete: int
@@ -131,6 +131,17 @@ def completeness_rows(context: ReportContext, account: AccountSettings) -> list[
         for pk, i in by_agent.items()
     ]
     return sorted(rows, key=lambda r: r.agent_name.casefold())
+
+
+def completeness_total(rows: list[CompletenessRow]) -> CompletenessRow:
+    """The table's total row, over every agent in scope (not only the page shown)."""
+    return CompletenessRow(
+        agent_id=None,
+        agent_name="",
+        ended=sum(row.ended for row in rows),
+        complete=sum(row.complete for row in rows),
+        not_reported=sum(row.not_reported for row in rows),
+    )
 
 
 def _flag(condition: Q) -> Case:

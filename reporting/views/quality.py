@@ -4,9 +4,15 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from reporting.selectors.completeness import completeness_rows, follow_up_queue
+from reporting.selectors.completeness import (
+    completeness_rows,
+    completeness_total,
+    follow_up_queue,
+)
 from reporting.selectors.obligations import SurveyPlan
+from reporting.selectors.pages import rows_number, rows_page
 from reporting.selectors.surveys import answer_distribution, free_text_answers, survey_rows
+from reporting.sorting import sort_completeness
 from reporting.views.common import (
     NOT_FOR_CONVERSATIONS,
     context_for,
@@ -54,23 +60,24 @@ def survey_report(request: HttpRequest) -> HttpResponse:
 @reports_required
 @vary_on_headers("HX-Request")
 def completeness(request: HttpRequest) -> HttpResponse:
+    """The table shows one page of agents (``rows``), sorted as asked (``sort``); its totals
+    cover every agent in scope."""
     context, form, account = context_for(request, exclude=NOT_FOR_CONVERSATIONS)
     queue, queue_count = follow_up_queue(context, account)
     rows = completeness_rows(context, account)
-    total = {
-        "ended": sum(r.ended for r in rows),
-        "complete": sum(r.complete for r in rows),
-        "not_reported": sum(r.not_reported for r in rows),
-    }
-    total["incomplete"] = total["ended"] - total["complete"]
+    sorting = sort_completeness(rows, request.GET.get("sort"))
     return render_report(
         request,
         "reporting/completeness.html",
         {
             "form": form,
             "filters": context.filters,
-            "rows": rows,
-            "total": total,
+            "table": rows_page(rows, rows_number(request.GET)),
+            "total": completeness_total(rows),
+            "sorting": sorting,
+            "notices": [sorting.error] if sorting.error else [],
+            # Carried by the filter form, the sort links and the pager.
+            "keep": {"sort": sorting.param},
             "queue": queue,
             "queue_count": queue_count,
             "window_minutes": account.agent_outcome_window_minutes,
