@@ -423,12 +423,32 @@ class Handled(models.Model):
     # 1 when the conversation has more than one row (several agents or skills): only then does
     # "each conversation once" differ from the sum of rows.
     shared = models.PositiveSmallIntegerField()
+    # 1 on exactly one row of each conversation: counting these counts each conversation once
+    # when a report takes whole conversations (no agent, team or skill picks some of its rows).
+    first_row = models.PositiveSmallIntegerField(default=0)
+    # 1 on the rows after an agent's first in a conversation (the same agent under another
+    # skill): counting the others counts each conversation once per agent.
+    repeat_row = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [
             models.Index(fields=["started_at", "agent"], name="handled_time_agent"),
             models.Index(fields=["conversation"], name="handled_conversation"),
-            models.Index(fields=["started_at"], condition=Q(shared=1), name="handled_shared_time"),
+            # Every column a report filters the shared rows by: a team's "each conversation
+            # once" reads them from the index alone.
+            models.Index(
+                fields=[
+                    "started_at",
+                    "agent",
+                    "conversation",
+                    "skill_id",
+                    "campaign_id",
+                    "goal_id",
+                    "goal_type",
+                ],
+                condition=Q(shared=1),
+                name="handled_shared_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -493,10 +513,16 @@ class HandledDay(models.Model):
     goal_id = models.BigIntegerField()
     goal_type = models.CharField(max_length=10)
     shared = models.PositiveSmallIntegerField()
+    first_row = models.PositiveSmallIntegerField(default=0)
+    repeat_row = models.PositiveSmallIntegerField(default=0)
     n = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=[*DAY_KEY, "shared"], name="handledday_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[*DAY_KEY, "shared", "first_row", "repeat_row"], name="handledday_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.agent_id}: {self.n}"

@@ -17,7 +17,8 @@ count), amount_share (share of the value), n (rows). Read ``rows=True`` (event l
 event_id, conversation_id, credited_at, amount, source and policy_id.
 
 ``handled``: agent_id, skill_id, campaign_id, goal_id, goal_type, shared (1: the conversation has
-several rows), n; read ``rows=True``, also conversation_id and started_at.
+several rows), first_row (1 on one row of each conversation), repeat_row (1 on an agent's rows
+after their first in a conversation), n; read ``rows=True``, also conversation_id and started_at.
 """
 
 from collections.abc import Iterator
@@ -101,7 +102,7 @@ def handled_relation(context, p: Params, *, rows: bool = False, shared: bool = F
 )"""  # noqa: S608 (values are parameters)  # nosec B608
     # bandit: SQL text built from constants; every value is a bound parameter.
     return f"""handled AS (
-    SELECT {DAY_KEYS}, shared, n FROM {HANDLED_DAYS}
+    SELECT {DAY_KEYS}, shared, first_row, repeat_row, n FROM {HANDLED_DAYS}
     WHERE day >= {p(f.start)} AND day <= {p(f.end)} AND n <> 0
 )"""  # noqa: S608 (values are parameters)  # nosec B608
 

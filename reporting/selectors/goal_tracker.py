@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from campaigns.catalogue import AttributeType, ServiceStatus
 from campaigns.models import Campaign, Goal, Skill, User
-from reporting.filters import Breakdown
+from reporting.filters import Breakdown, Scope
 from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import (
@@ -173,23 +173,31 @@ GROUP BY {MEASURED}"""  # noqa: S608 (values are parameters)  # nosec B608
 
 
 def _handled_aggregate(context: ReportContext, group_by: list[str] | None) -> list[dict]:
-    """Conversations handled (and of them, those of an interaction goal) per ``group_by``;
-    with ``None``, each conversation once in the whole selection (the headline total). A
-    conversation with one row counts by its row; one with several, distinctly from its rows."""
+    """Conversations handled (and of them, those of an interaction goal) per ``group_by`` (which
+    starts with the agent); with ``None``, each conversation once in the whole selection (the
+    headline total). Read from the day sums; only a selection that takes some agents' rows of a
+    conversation and not others (a team, a group, a skill across agents) reads the rows of
+    conversations handled by several, to count each once."""
     p = Params()
     where = credit_filters_sql(context.filters, context.scope, p, handled=True)
+    once = _counted_once(context, group_by)
     keys = ", ".join(group_by or [])
     select = keys + ", " if keys else ""
     group = f"GROUP BY {keys}" if keys else ""
-    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""WITH {handled_relation(context, p)}, {handled_relation(context, p, shared=True)}
-SELECT {select}SUM(cr.n) AS handled,
-    SUM(CASE WHEN cr.goal_type = 'interact' THEN cr.n ELSE 0 END) AS interactions
-FROM handled cr WHERE {where} AND cr.shared = 0 {group}
+    interactions = "SUM(CASE WHEN cr.goal_type = 'interact' THEN cr.n ELSE 0 END)"
+    if once is not None:
+        # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+        sql = f"""WITH {handled_relation(context, p)}
+SELECT {select}SUM(cr.n) AS handled, {interactions} AS interactions
+FROM handled cr WHERE {where} AND {once} {group}"""  # noqa: S608 (values are parameters)  # nosec B608
+    else:
+        # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+        sql = f"""WITH {handled_relation(context, p)}, {handled_relation(context, p, shared=True)}
+SELECT SUM(cr.n) AS handled, {interactions} AS interactions
+FROM handled cr WHERE {where} AND cr.shared = 0
 UNION ALL
-SELECT {select}COUNT(DISTINCT cr.conversation_id),
-    COUNT(DISTINCT CASE WHEN cr.goal_type = 'interact' THEN cr.conversation_id END)
-FROM shared cr WHERE {where} {group}"""  # noqa: S608 (values are parameters)  # nosec B608
+SELECT COUNT(*), SUM(CASE WHEN x.goal_type = 'interact' THEN 1 ELSE 0 END)
+FROM (SELECT DISTINCT cr.conversation_id, cr.goal_type FROM shared cr WHERE {where}) x"""  # noqa: S608 (values are parameters)  # nosec B608
     merged: dict[tuple, dict] = {}
     names = [key.split(".")[-1] for key in group_by or []]
     for item in fetch_dicts(sql, p):
@@ -200,6 +208,20 @@ FROM shared cr WHERE {where} {group}"""  # noqa: S608 (values are parameters)  #
         row["handled"] += item["handled"] or 0
         row["interactions"] += item["interactions"] or 0
     return list(merged.values())
+
+
+def _counted_once(context: ReportContext, group_by: list[str] | None) -> str | None:
+    """The condition on ``handled`` rows that counts each conversation once per group (or once
+    in all, ``group_by`` None), or None when only reading the rows can tell. A conversation's
+    rows share its campaign, goal and start; they differ in agent and skill (one row per agent
+    and skill)."""
+    f, scope = context.filters, context.scope
+    skill_apart = f.skill_id is not None or "cr.skill_id" in (group_by or [])
+    if group_by or f.agent_id or scope.kind == Scope.SELF:  # one agent per group
+        return "1 = 1" if skill_apart else "cr.repeat_row = 0"
+    if scope.kind == Scope.ALL and not f.group_id and f.skill_id is None:  # whole conversations
+        return "cr.first_row = 1"
+    return None
 
 
 def goal_tracker_rows(context: ReportContext) -> GoalTracker:

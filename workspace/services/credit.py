@@ -82,7 +82,8 @@ CREDIT_COLUMNS = (
     "agent_reported, shared, policy_id"
 )
 HANDLED_COLUMNS = (
-    "agent_id, conversation_id, skill_id, started_at, campaign_id, goal_id, goal_type, shared"
+    "agent_id, conversation_id, skill_id, started_at, campaign_id, goal_id, goal_type, shared, "
+    "first_row, repeat_row"
 )
 CREDIT_DAYS = CreditDay._meta.db_table
 HANDLED_DAYS = HandledDay._meta.db_table
@@ -95,7 +96,9 @@ CREDIT_DAY_KEY = (
     "day, agent_id, skill_id, campaign_id, goal_id, goal_type, attribute_type, currency, status, "
     "session, reached, agent_reported, shared"
 )
-HANDLED_DAY_KEY = "day, agent_id, skill_id, campaign_id, goal_id, goal_type, shared"
+HANDLED_DAY_KEY = (
+    "day, agent_id, skill_id, campaign_id, goal_id, goal_type, shared, first_row, repeat_row"
+)
 COMPLETIONS = Completion._meta.db_table
 COMPLETION_COLUMNS = (
     "conversation_id, agent_id, skill_id, campaign_id, ended_at, covered, submitted, answered"
@@ -291,8 +294,12 @@ def _handled_sql(selection: Callable[[Params], str]) -> tuple:
     """``SELECT`` of the ``Handled`` rows of the conversations ``selection`` picks (on ``c``)."""
     p = Params()
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""SELECT h.*, CASE WHEN COUNT(*) OVER (PARTITION BY h.conversation_id) > 1
-        THEN 1 ELSE 0 END
+    sql = f"""SELECT h.*,
+        CASE WHEN COUNT(*) OVER (PARTITION BY h.conversation_id) > 1 THEN 1 ELSE 0 END,
+        CASE WHEN ROW_NUMBER() OVER (PARTITION BY h.conversation_id
+            ORDER BY h.agent_id, h.skill_id) = 1 THEN 1 ELSE 0 END,
+        CASE WHEN ROW_NUMBER() OVER (PARTITION BY h.conversation_id, h.agent_id
+            ORDER BY h.skill_id) > 1 THEN 1 ELSE 0 END
     FROM (SELECT DISTINCT s.agent_id, c.id AS conversation_id, s.skill_id, c.started_at,
         camp.id AS campaign_id, g.id AS goal_id, g.goal_type
     FROM {SEGMENTS} s JOIN {CONVERSATIONS} c ON c.id = s.conversation_id
@@ -431,9 +438,9 @@ ON CONFLICT ({CREDIT_DAY_KEY}) DO UPDATE SET weight = {CREDIT_DAYS}.weight + exc
 def _handled_days_add(sign: int, where: str, params: list) -> None:
     # bandit: SQL text built from constants; every value is a bound parameter.
     sql = f"""INSERT INTO {HANDLED_DAYS} ({HANDLED_DAY_KEY}, n)
-SELECT {day_sql("started_at")}, {DAY_KEY_SQL}, shared, {sign} * COUNT(*)
+SELECT {day_sql("started_at")}, {DAY_KEY_SQL}, shared, first_row, repeat_row, {sign} * COUNT(*)
 FROM {HANDLED} WHERE {where}
-GROUP BY 1, 2, 3, 4, 5, 6, 7
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 ON CONFLICT ({HANDLED_DAY_KEY}) DO UPDATE SET n = {HANDLED_DAYS}.n + excluded.n"""  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
