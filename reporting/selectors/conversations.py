@@ -8,6 +8,7 @@ from campaigns.models import AccountSettings, GoalType
 from reporting.filters import Breakdown
 from reporting.selectors.completeness import CompletenessSet, completeness_conversations
 from reporting.selectors.context import ReportContext
+from reporting.selectors.goal_tracker import handled_aggregate
 from reporting.selectors.obligations import SurveyPlan, agent_filters_q, campaign_q
 from reporting.selectors.surveys import SurveySet, survey_conversations
 from workspace.models import Conversation, Segment
@@ -72,17 +73,26 @@ def conversation_set(
     return None
 
 
-def conversation_page(queryset: QuerySet[Conversation], page: int, per_page: int = 25) -> Page:
+def conversation_page(
+    queryset: QuerySet[Conversation], page: int, per_page: int = 25, *, count: int | None = None
+) -> Page:
+    """One page of the conversations; ``count``: how many there are, when the caller knows it
+    without counting the set (a count over a month of a million conversations took a second)."""
     ordered = queryset.select_related("agent", "skill", "campaign", "visitor").order_by(
         "-started_at", "-pk"
     )
-    return Paginator(ordered, per_page).get_page(page)
+    paginator = Paginator(ordered, per_page)
+    if count is not None:
+        paginator.count = count  # the cached property, known already
+    return paginator.get_page(page)
 
 
-def handled_sum_of_rows(context: ReportContext, conversations: QuerySet, by: str = "") -> int:
-    """The goal tracker's "Sum of rows" for a set of handled conversations: each conversation
-    once per agent (and per skill, broken down ``by`` skill) who handled it within the
-    filters, where the list shows it once."""
-    keys = ["agent_id", "conversation_id"] + (["skill_id"] if by == Breakdown.SKILL else [])
-    segments = _handling_segments(context).filter(conversation__in=conversations)
-    return segments.values(*keys).distinct().count()
+def handled_counts(context: ReportContext, *, interactions: bool, by: str = "") -> tuple[int, int]:
+    """The conversations handled (or of them, interactions) behind a goal tracker cell, read as
+    the goal tracker reads them: each once (the list's length), and the tracker's "Sum of rows"
+    (each once per agent, and per skill when broken down ``by`` skill)."""
+    key = "interactions" if interactions else "handled"
+    per_row = ["cr.agent_id"] + (["cr.skill_id"] if by == Breakdown.SKILL else [])
+    once = sum(item[key] for item in handled_aggregate(context, None))
+    rows = sum(item[key] for item in handled_aggregate(context, per_row))
+    return once, rows

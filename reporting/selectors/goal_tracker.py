@@ -172,7 +172,7 @@ GROUP BY {MEASURED}"""  # noqa: S608 (values are parameters)  # nosec B608
     return fetch_dicts(sql, p)
 
 
-def _handled_aggregate(context: ReportContext, group_by: list[str] | None) -> list[dict]:
+def handled_aggregate(context: ReportContext, group_by: list[str] | None) -> list[dict]:
     """Conversations handled (and of them, those of an interaction goal) per ``group_by`` (which
     starts with the agent); with ``None``, each conversation once in the whole selection (the
     headline total). Read from the day sums; only a selection that takes some agents' rows of a
@@ -248,14 +248,14 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
         reached.add(item)
     for item in _distinct_aggregate(context):
         distinct.add_credit(item)
-    for item in _handled_aggregate(context, group_by):
+    for item in handled_aggregate(context, group_by):
         measures = row_for(item["agent_id"], item.get(sub) if sub else None).measures
         measures.handled, measures.interactions = item["handled"], item["interactions"]
         total.handled += item["handled"]
         total.interactions += item["interactions"]
     _add_idle_agents(context, rows, sub)
     _name_rows(rows, by)
-    for item in _handled_aggregate(context, None):
+    for item in handled_aggregate(context, None):
         distinct.handled, distinct.interactions = item["handled"], item["interactions"]
     ordered = sorted(
         rows.values(), key=lambda r: (r.agent_id is None, r.agent_name.casefold(), r.sub_name)

@@ -17,7 +17,7 @@ from reporting.filters import ReportFilters, Scope
 from reporting.models import Target
 from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
-from reporting.selectors.goal_tracker import _credit_aggregate, _handled_aggregate
+from reporting.selectors.goal_tracker import _credit_aggregate, handled_aggregate
 from reporting.selectors.numbers import as_count, as_money
 
 VALUE_TYPES = {GoalType.SELL: AttributeType.PURCHASE, GoalType.LEADS: AttributeType.LEAD}
@@ -159,7 +159,7 @@ def month_actuals(context: ReportContext) -> dict[int, dict]:
                 per["value"][(goal_type, item["currency"])] += as_money(
                     item["amount"], item["currency"]
                 )
-    for item in _handled_aggregate(context, ["cr.agent_id"]):
+    for item in handled_aggregate(context, ["cr.agent_id"]):
         actuals[item["agent_id"]]["count"][GoalType.INTERACT] += Decimal(item["interactions"])
     return actuals
 

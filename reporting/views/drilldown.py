@@ -10,7 +10,7 @@ from reporting.selectors.conversations import (
     Family,
     conversation_page,
     conversation_set,
-    handled_sum_of_rows,
+    handled_counts,
 )
 from reporting.selectors.duplicates import duplicate_groups
 from reporting.selectors.events import event_page
@@ -56,11 +56,14 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     )
     if queryset is None:
         raise Http404
-    page = conversation_page(queryset, drill_form.page_number())
     # The tracker's breakdown decides what its "Sum of rows" adds (agent, or agent and skill).
     by = request.GET.get("by", "") if family in HANDLED_FAMILIES else ""
     by = by if by in dict(Breakdown.CHOICES) else ""
-    handlings = handled_sum_of_rows(context, queryset, by) if family in HANDLED_FAMILIES else None
+    count = handlings = None
+    if family in HANDLED_FAMILIES and not unattributed:
+        interactions = family == Family.INTERACTIONS
+        count, handlings = handled_counts(context, interactions=interactions, by=by)
+    page = conversation_page(queryset, drill_form.page_number(), count=count)
     extra = {"family": family, "set": which or None, "survey": survey_id}
     extra |= {"unattributed": 1 if unattributed else None, "by": by or None}
     return render_report(

@@ -23,7 +23,7 @@ from campaigns.catalogue import AttributeType
 from campaigns.models import AccountSettings, GoalType
 from campaigns.roles import Role
 from reporting.forms import DrillForm, report_context
-from reporting.selectors.conversations import conversation_set, handled_sum_of_rows
+from reporting.selectors.conversations import _handling_segments, conversation_set
 from reporting.selectors.events import event_totals
 from reporting.selectors.goal_tracker import goal_tracker_rows
 from reporting.views.common import NOT_FOR_CONVERSATIONS, NOT_FOR_EVENTS
@@ -504,9 +504,17 @@ def figures_by_selectors(user, href: str) -> dict:
     )
     by = query.get("by", "")
     return {
-        "conversations": Decimal(conversations.count()),
-        "handlings": Decimal(handled_sum_of_rows(context, conversations, by)),
+        "conversations": Decimal(conversations.count()),  # the list's own rows
+        "handlings": Decimal(sum_of_rows_from_segments(context, conversations, by)),
     }
+
+
+def sum_of_rows_from_segments(context, conversations, by: str) -> int:
+    """The "Sum of rows" counted from the listed conversations' segments, apart from the
+    day sums the page reads: each conversation once per agent (and skill, by skill)."""
+    keys = ["agent_id", "conversation_id"] + (["skill_id"] if by == "skill" else [])
+    segments = _handling_segments(context).filter(conversation__in=conversations)
+    return segments.values(*keys).distinct().count()
 
 
 TOTAL = re.compile(r'data-total="([^"]+)"[^>]*>([^<]*)<')
