@@ -77,8 +77,11 @@ def conversation_page(
     queryset: QuerySet[Conversation], page: int, per_page: int = 25, *, count: int | None = None
 ) -> Page:
     """One page of the conversations; ``count``: how many there are, when the caller knows it
-    without counting the set (a count over a month of a million conversations took a second)."""
-    ordered = queryset.select_related("agent", "skill", "campaign", "visitor").order_by(
+    without counting the set (a count over a month of a million conversations took a second).
+    The page's agents, skills, campaigns and visitors are read after it (one query each): joined
+    to the set, PostgreSQL joined them to the month's every conversation before picking one
+    agent's (0.6 s at a million conversations)."""
+    ordered = queryset.prefetch_related("agent", "skill", "campaign", "visitor").order_by(
         "-started_at", "-pk"
     )
     paginator = Paginator(ordered, per_page)
