@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from reporting.filters import ReportFilters
 from reporting.selectors.context import ReportContext
-from reporting.selectors.goal_tracker import GoalTracker, Measures, goal_tracker_rows
+from reporting.selectors.goal_tracker import GoalTracker, Measures, distinct_totals
 
 UP, DOWN, SAME = "up", "down", "same"
 
@@ -67,11 +67,10 @@ class Headline:
     drill: dict = field(default_factory=dict)
 
 
-def headlines(tracker: GoalTracker, previous: GoalTracker) -> list[Headline]:
+def headlines(now: Measures, before: Measures) -> list[Headline]:
     """Conversions, conversations handled, the conversion rate, revenue and lead value per
-    currency: each event and each conversation once (the de-duplicated total), as the list
-    behind each number counts them."""
-    now, before = tracker.distinct_total, previous.distinct_total
+    currency: each event and each conversation once (the de-duplicated totals ``now`` and
+    ``before``), as the list behind each number counts them."""
     items = [
         Headline(
             "conversions",
@@ -123,7 +122,8 @@ def _money_headlines(now: Measures, before: Measures, kind: str, label: str) -> 
 
 def headlines_with_change(context: ReportContext, tracker: GoalTracker) -> dict:
     """The headline numbers of ``tracker`` (this period) and the previous period they are
-    compared with: one more ``goal_tracker_rows``, so the query count stays constant."""
+    compared with: its de-duplicated totals alone (two queries), so the query count stays
+    constant."""
     before = previous_filters(context.filters)
-    previous = goal_tracker_rows(context.with_filters(before))
-    return {"headlines": headlines(tracker, previous), "previous": before}
+    previous = distinct_totals(context.with_filters(before))
+    return {"headlines": headlines(tracker.distinct_total, previous), "previous": before}

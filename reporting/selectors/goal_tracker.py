@@ -240,14 +240,12 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
             rows[key] = TrackerRow(agent_id=agent_id, agent_name="", sub_id=sub_id)
         return rows[key]
 
-    total, distinct = Measures(), Measures()
+    total, distinct = Measures(), distinct_totals(context)
     reached = ReachedTotals()
     for item in _credit_aggregate(context, credit_keys):
         row_for(item["agent_id"], item.get(sub) if sub else None).measures.add_credit(item)
         total.add_credit(item)
         reached.add(item)
-    for item in _distinct_aggregate(context):
-        distinct.add_credit(item)
     for item in handled_aggregate(context, group_by):
         measures = row_for(item["agent_id"], item.get(sub) if sub else None).measures
         measures.handled, measures.interactions = item["handled"], item["interactions"]
@@ -255,14 +253,23 @@ def goal_tracker_rows(context: ReportContext) -> GoalTracker:
         total.interactions += item["interactions"]
     _add_idle_agents(context, rows, sub)
     _name_rows(rows, by)
-    for item in handled_aggregate(context, None):
-        distinct.handled, distinct.interactions = item["handled"], item["interactions"]
     ordered = sorted(
         rows.values(), key=lambda r: (r.agent_id is None, r.agent_name.casefold(), r.sub_name)
     )
     tracker = _with_cells(ordered, total, distinct, by)
     tracker.reached = reached
     return tracker
+
+
+def distinct_totals(context: ReportContext) -> Measures:
+    """Each event and each conversation once in the whole selection: the headline numbers, and
+    all a comparison with another period needs (two queries)."""
+    distinct = Measures()
+    for item in _distinct_aggregate(context):
+        distinct.add_credit(item)
+    for item in handled_aggregate(context, None):
+        distinct.handled, distinct.interactions = item["handled"], item["interactions"]
+    return distinct
 
 
 def _add_idle_agents(context: ReportContext, rows: dict, sub: str | None) -> None:

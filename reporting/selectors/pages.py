@@ -172,14 +172,6 @@ def overview_page(context: ReportContext, view: ManagerView) -> dict:
     }
 
 
-def targets_of_rows(targets: list, rows: list) -> tuple[list, int]:
-    """The group targets and the targets of the agents on the table's page shown (at 500 agents,
-    1,500 targets were most of the page), and how many others the Targets page lists."""
-    shown = {row.agent_id for row in rows}
-    kept = [t for t in targets if t.group_id or t.agent_id in shown]
-    return kept, len(targets) - len(kept)
-
-
 def goal_tracker_page(
     context: ReportContext, *, page: int = 1, manager: ManagerView | None = None
 ) -> dict:
@@ -194,10 +186,10 @@ def goal_tracker_page(
         [(item["label"] or _("No skill"), item["in"], item["cross"]) for item in skills]
     )
     month = context.filters.end.replace(day=1)
-    targets = targets_for_filters(context, month)
-    if "table" in extras:
-        targets, hidden = targets_of_rows(targets, extras["table"].rows)
-        extras["targets_on_other_pages"] = hidden
+    # The groups' targets and those of the agents on the table's page shown (at 500 agents,
+    # 1,500 targets were most of the page); the others are counted for the Targets page.
+    shown = [row.agent_id for row in extras["table"].rows] if "table" in extras else None
+    targets, elsewhere = targets_for_filters(context, month, agents=shown)
     return {
         "tracker": tracker,
         "agent_chart": _agent_chart(tracker),
@@ -210,6 +202,7 @@ def goal_tracker_page(
         ),
         "attainment": attainment_for(context, month, targets),
         "target_month": month,
+        "targets_on_other_pages": elsewhere,
         "policies": context.policies_used(),
         **extras,
     }

@@ -4,6 +4,7 @@ and without the screen's other filters; a group's actual is its current members'
 
 import calendar
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,9 +43,13 @@ def targets_in_scope(scope: Scope, month: date) -> QuerySet[Target]:
     return targets.none()
 
 
-def targets_for_filters(context: ReportContext, month: date) -> list[Target]:
+def targets_for_filters(
+    context: ReportContext, month: date, *, agents: Iterable[int] | None = None
+) -> tuple[list[Target], int]:
     """The month's targets in scope, narrowed like the screen: an agent filter keeps that agent
-    and their group, a group filter keeps the group and its members."""
+    and their group, a group filter keeps the group and its members. ``agents``: of the agents'
+    targets, only those of these agents (the goal tracker's page of agents) are read, and the
+    second value counts the others (two queries)."""
     f = context.filters
     targets = targets_in_scope(context.scope, month)
     if f.agent_id:
@@ -52,7 +57,10 @@ def targets_for_filters(context: ReportContext, month: date) -> list[Target]:
         targets = targets.filter(Q(agent=f.agent_id) | Q(group__in=group))
     if f.group_id:
         targets = targets.filter(Q(group=f.group_id) | Q(agent__agent_group=f.group_id))
-    return list(targets)
+    if agents is None:
+        return list(targets), 0
+    shown = Q(group__isnull=False) | Q(agent__in=ids_or_nothing(set(agents)))
+    return list(targets.filter(shown)), targets.exclude(shown).count()
 
 
 @dataclass

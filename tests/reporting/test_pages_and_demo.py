@@ -97,11 +97,15 @@ def test_targets_on_the_tracker_follow_the_agent_and_group_filters(agent, other_
     Target.objects.create(
         month=date(2026, 3, 1), agent=other_agent, goal_type="sell", count_target=1
     )
-    assert set(targets_for_filters(context_for(agent_id=agent.pk), date(2026, 3, 1))) == {
+    assert set(targets_for_filters(context_for(agent_id=agent.pk), date(2026, 3, 1))[0]) == {
         mine,
         team,
     }
-    assert set(targets_for_filters(context_for(group_id=sales_group.pk), date(2026, 3, 1))) == {
+    assert set(targets_for_filters(context_for(group_id=sales_group.pk), date(2026, 3, 1))[0]) == {
         mine,
         team,
     }
+    # Narrowed to a page of agents: the groups' and those agents' targets; the rest counted.
+    shown, elsewhere = targets_for_filters(context_for(), date(2026, 3, 1), agents=[agent.pk])
+    assert set(shown) == {mine, team}
+    assert elsewhere == 1
