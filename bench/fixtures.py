@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Skill, User
 from workspace.models import Conversation, Segment, Visitor
+from workspace.services.credit import credit_conversations
 
 PREFIX = "benchopen-"
 
@@ -51,4 +52,5 @@ def open_conversations(username: str = "agent", count: int = 2000) -> list[int]:
             for c in conversations
         ]
     )
+    credit_conversations([c.pk for c in conversations])  # who handled them, as services record
     return have + [c.pk for c in conversations]
