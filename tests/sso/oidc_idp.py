@@ -42,35 +42,36 @@ class OidcProvider:
         self.port = _free_port_pair()
         self.accounts_file = accounts_file
         self.directory({})
-        self.process = subprocess.Popen(
-            ["node", "server.mjs"],  # noqa: S607
-            cwd=IDP_DIR,
-            env={
-                "PATH": "/usr/local/bin:/usr/bin:/bin",
-                "IDP_PORT": str(self.port),
-                "IDP_ACCOUNTS": str(accounts_file),
-                "IDP_APP": app_url,
-            },
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 20
-        for line in self.process.stdout:
-            if line.startswith("idp ready"):
-                break
-            if time.monotonic() > deadline:
-                break
-        self._wait_for_port()
+        # Its output goes to a file: a pipe nobody reads would stall it once full, and reading
+        # one line by line waits for ever on a provider that hangs before saying anything.
+        self.log = accounts_file.with_name("idp.log")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                ["node", "server.mjs"],  # noqa: S607
+                cwd=IDP_DIR,
+                env={
+                    "PATH": "/usr/local/bin:/usr/bin:/bin",
+                    "IDP_PORT": str(self.port),
+                    "IDP_ACCOUNTS": str(accounts_file),
+                    "IDP_APP": app_url,
+                },
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait_until_listening(deadline=time.monotonic() + 20)
 
-    def _wait_for_port(self) -> None:
-        for _ in range(100):
+    def _wait_until_listening(self, deadline: float) -> None:
+        """Both providers accept connections, or the process is stopped and the start fails
+        with what it printed."""
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                for port in (self.port, self.port + 1):
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("the test identity provider did not start")
+        self.stop()
+        raise RuntimeError(f"the test identity provider did not start:\n{self.log.read_text()}")
 
     @property
     def issuer(self) -> str:
@@ -85,4 +86,8 @@ class OidcProvider:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)

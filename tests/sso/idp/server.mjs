@@ -8,7 +8,7 @@
 // Clients: "outcomes" (the app); "outcomes-slow" whose ID tokens live one second and whose token
 // answers take two, so they arrive expired; "outcomes-swap", whose token answers carry the ID
 // token this provider minted for the second client "other-app" (a token for another audience).
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -16,9 +16,18 @@ const port = Number(process.env.IDP_PORT || 9400);
 const app = process.env.IDP_APP || 'http://127.0.0.1:8000';
 const accountsFile = process.env.IDP_ACCOUNTS;
 
+// The key comes out of generateKeyPairSync as PEM and is read back before its JWK export: a
+// garbage collection during `export` of the very key object generateKeyPairSync returned can
+// deadlock Node (the finished key generation job, collected then, waits for the lock that the
+// export holds on that same key), which left the provider hanging before it listened.
 function signingKeys(kid) {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { keys: [{ ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] };
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const jwk = createPrivateKey(privateKey).export({ format: 'jwk' });
+  return { keys: [{ ...jwk, kid, use: 'sig', alg: 'RS256' }] };
 }
 
 function client(clientId) {
