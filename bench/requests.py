@@ -74,7 +74,8 @@ INGEST_LUA = (
     THREADS_LUA
     + """
 local sdes = %s
-local run = %d
+-- A new number for each run of wrk (each round): the ids of one round are never sent again.
+local run = (%d + os.time()) %% 2147483647
 function request()
   counter = counter + 1
   local id = run .. "-" .. tid .. "-" .. counter
@@ -90,7 +91,8 @@ SUBMIT_LUA = (
     THREADS_LUA
     + """
 local ids = {%s}
-local run = %d
+-- A new number for each run of wrk (each round): the ids of one round are never sent again.
+local run = (%d + os.time()) %% 2147483647
 local headers = {
   ["Content-Type"] = "application/x-www-form-urlencoded",
   ["Cookie"] = "%s",

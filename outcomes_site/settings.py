@@ -355,9 +355,13 @@ if DATABASE_URL:
     # PostgreSQL's JIT compiles any query its planner prices high (a small report read over a
     # badly estimated CTE took 0.35 s to compile and 1 ms to run): off for this workload.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Server-side parameters let psycopg prepare repeated statements (bench/README.md: tried).
-    if env_bool("DB_SERVER_SIDE_BINDING"):
+    # DB_PREPARED_STATEMENTS=1: psycopg prepares a statement on its fifth run on a connection, so
+    # PostgreSQL stops parsing and planning the writes' large credit statement each time (half
+    # of an ingest's database time, bench/README.md). Django turns preparing off by default for
+    # transaction-mode connection poolers, which may not keep prepared statements (docs/scaling.md).
+    if env_bool("DB_PREPARED_STATEMENTS"):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if DATABASE_URL and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -37,3 +37,12 @@ def test_a_reference_run_that_completed_nothing_gives_no_ratio(monkeypatch):
     round_ = bench_requests.measure_round(paths, duration=1)
     assert round_["widget"][0]["x_reference"] == 0.0
     assert round_["bare"][0]["x_reference"] == 0.0
+
+
+def test_every_round_sends_ids_of_its_own():
+    """wrk starts each round's Lua afresh (its counter back at 0): the run number must change
+    with each start, or the second round re-reports every order and replays every idempotency
+    token of the first, which measures duplicates and replays instead of new sales."""
+    for script in (bench_requests.INGEST_LUA, bench_requests.SUBMIT_LUA):
+        run_line = next(line for line in script.splitlines() if line.startswith("local run ="))
+        assert "os.time()" in run_line

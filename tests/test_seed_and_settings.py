@@ -1,5 +1,10 @@
 """Demo data, roles on a fresh database, and settings read from the environment."""
 
+import json
+import os
+import subprocess  # nosec B404: runs our own interpreter
+import sys
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
@@ -96,3 +101,28 @@ def test_benchmark_data_has_the_report_mix():
     assert repeated.exists()
     assert events.filter(retracted_at__isnull=False).exists()
     assert events.filter(conversation__isnull=True).count() == 20
+
+
+def _database_options(**environ: str) -> dict:
+    """``DATABASES["default"]["OPTIONS"]`` as the settings module builds it from ``environ``
+    (in a child process: the settings are read once, at import)."""
+    code = (
+        "import json; from outcomes_site import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    env = {**os.environ, "DATABASE_URL": "postgres://u:p@db.example/outcomes"}
+    env.pop("DB_PREPARED_STATEMENTS", None)
+    env.update(environ)
+    result = subprocess.run(  # nosec B603: our interpreter, fixed code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_prepared_statements_are_off_unless_asked_for():
+    options = _database_options()
+    assert "prepare_threshold" not in options  # Django then prepares nothing
+    assert "server_side_binding" not in options
+    options = _database_options(DB_PREPARED_STATEMENTS="1")
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
