@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "workspace.embed.middleware.EmbedCookieMiddleware",  # the panel's own cookies, /embed/ only
+    "outcomes_site.prepared.PlannedOnceMiddleware",  # workspace and API: statements prepared
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -355,13 +356,13 @@ if DATABASE_URL:
     # PostgreSQL's JIT compiles any query its planner prices high (a small report read over a
     # badly estimated CTE took 0.35 s to compile and 1 ms to run): off for this workload.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # DB_PREPARED_STATEMENTS=1: psycopg prepares a statement on its fifth run on a connection, so
-    # PostgreSQL stops parsing and planning the writes' large credit statement each time (half
-    # of an ingest's database time, bench/README.md). Django turns preparing off by default for
-    # transaction-mode connection poolers, which may not keep prepared statements (docs/scaling.md).
-    if env_bool("DB_PREPARED_STATEMENTS"):
+    # Parameters bound in the server, so that the writes' credit statements can be prepared: then
+    # PostgreSQL parses and plans them once per connection instead of on every write (most of an
+    # ingest's database time, workspace/services/credit.py). Other statements are not prepared
+    # (a report's plan depends on its parameters). DB_PREPARED_STATEMENTS=0 behind a connection
+    # pooler in transaction mode that does not keep prepared statements (docs/scaling.md).
+    if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if DATABASE_URL and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

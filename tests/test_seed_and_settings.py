@@ -119,10 +119,12 @@ def _database_options(**environ: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_prepared_statements_are_off_unless_asked_for():
+def test_parameters_are_bound_in_the_server_unless_turned_off():
+    """Server-side binding lets the credit writers prepare their statements; no statement is
+    prepared for the whole connection (Django's default, no ``prepare_threshold``), and
+    ``DB_PREPARED_STATEMENTS=0`` (a pooler in transaction mode) binds in the client again."""
     options = _database_options()
-    assert "prepare_threshold" not in options  # Django then prepares nothing
-    assert "server_side_binding" not in options
-    options = _database_options(DB_PREPARED_STATEMENTS="1")
     assert options["server_side_binding"] is True
-    assert options["prepare_threshold"] == 5
+    assert "prepare_threshold" not in options
+    options = _database_options(DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in options

@@ -106,7 +106,7 @@ SQL = [
     "submitted_at timestamptz) ON COMMIT DROP",
     """WITH v AS (
     INSERT INTO workspace_visitor (external_id, created_at)
-    SELECT 'bench-visitor-' || g, %(now)s FROM generate_series(%(low)s, %(high)s) g
+    SELECT 'bench-visitor-' || g, %(now)s FROM generate_series(%(low)s::bigint, %(high)s::bigint) g
     RETURNING id, external_id
 ), c AS (
     INSERT INTO workspace_conversation (external_id, channel, visitor_id, skill_id, campaign_id,

@@ -48,6 +48,7 @@ from django.db.models import Sum
 
 from campaigns.catalogue import AttributeType
 from campaigns.models import AccountSettings, AttributionModel, Campaign, Goal, ServiceStatusBox
+from outcomes_site.prepared import planned_once
 from workspace.attribution import MAX_WINDOW_DAYS, PolicyPeriod, policy_periods
 from workspace.models import (
     AGENT_SOURCES,
@@ -336,6 +337,7 @@ FROM {CONVERSATIONS} c WHERE c.ended_at IS NOT NULL AND ({selection(p)})"""  # n
     return sql, p.values
 
 
+@planned_once()
 def credit_completion(
     conversation_ids: Iterable[int], *, moved: bool = False, without_events: Iterable[int] = ()
 ) -> None:
@@ -468,6 +470,7 @@ def _rewrite(
             days_add(1, where, params)
 
 
+@planned_once()
 def credit_forget(*, event_ids: Iterable[int] = (), conversation_ids: Iterable[int] = ()) -> None:
     """Take the rows of events or conversations about to be deleted out of the day sums (the
     database's cascade would delete the rows but leave their sums)."""
@@ -490,6 +493,7 @@ def _between(key: str, low: int, high: int) -> tuple[str, list]:
     return f"{key} >= %s AND {key} <= %s", [low, high]
 
 
+@planned_once()
 def credit_event(event: EngagementAttributeEvent, *, created: bool = False) -> None:
     """Recompute after one event was written (``created``: just inserted, so it has no rows
     yet) or changed; other types than purchases, leads and service activities have no credit,
@@ -521,6 +525,7 @@ def _previous_key(event: EngagementAttributeEvent) -> str:
     return dedupe_key_for(event.attribute_type, before) if isinstance(before, dict) else ""
 
 
+@planned_once()
 def credit_events(
     event_ids: Iterable[int],
     *,
@@ -565,6 +570,7 @@ def credit_events(
         _duplicates_rewrite(*_in("dedupe_key", list(keys)))
 
 
+@planned_once()
 def credit_conversations(conversation_ids: Iterable[int]) -> None:
     """Recompute what these conversations decide: who handled them, the credit of their events
     and of their visitors' events left on the visitor (cross-session credit)."""
