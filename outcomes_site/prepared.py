@@ -8,22 +8,23 @@ the credit writers, and the agent's workspace and the ingest API (``PlannedOnceM
 prepared statement may keep one plan for all values, which suits a lookup by id but not a report
 whose best plan depends on its period or filters.
 
-It needs the parameters bound in the server (``server_side_binding``, on unless
-``DB_PREPARED_STATEMENTS=0``); elsewhere (SQLite, or turned off) it changes nothing.
+Preparing needs the parameters bound in the server, so inside the block the connection makes
+Django's server-binding cursors; outside it, it binds them in the client, Django's default.
+``DB_PREPARED_STATEMENTS=0`` (``settings.PREPARED_STATEMENTS``) turns it off; on SQLite it changes
+nothing.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 
 
 @contextmanager
 def planned_once() -> Iterator[None]:
     """Prepare the statements run inside from their second run (a decorator too)."""
-    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get(
-        "server_side_binding"
-    ):
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         yield
         return
     try:
@@ -31,13 +32,16 @@ def planned_once() -> Iterator[None]:
     except DatabaseError:  # the first query will fail as it would have (503 from the middleware)
         yield
         return
+    from django.db.backends.postgresql.base import ServerBindingCursor  # needs psycopg
+
     psycopg_connection = connection.connection
-    before = psycopg_connection.prepare_threshold
+    before = psycopg_connection.prepare_threshold, psycopg_connection.cursor_factory
     psycopg_connection.prepare_threshold = 1
+    psycopg_connection.cursor_factory = ServerBindingCursor
     try:
         yield
     finally:
-        psycopg_connection.prepare_threshold = before
+        psycopg_connection.prepare_threshold, psycopg_connection.cursor_factory = before
 
 
 class PlannedOnceMiddleware:

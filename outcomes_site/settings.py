@@ -356,13 +356,10 @@ if DATABASE_URL:
     # PostgreSQL's JIT compiles any query its planner prices high (a small report read over a
     # badly estimated CTE took 0.35 s to compile and 1 ms to run): off for this workload.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Parameters bound in the server, so that the writes' credit statements can be prepared: then
-    # PostgreSQL parses and plans them once per connection instead of on every write (most of an
-    # ingest's database time, workspace/services/credit.py). Other statements are not prepared
-    # (a report's plan depends on its parameters). DB_PREPARED_STATEMENTS=0 behind a connection
-    # pooler in transaction mode that does not keep prepared statements (docs/scaling.md).
-    if env_bool("DB_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+# Statements prepared where every statement picks rows by key (outcomes_site/prepared.py): the
+# credit writers, the workspace and the ingest API. DB_PREPARED_STATEMENTS=0 behind a connection
+# pooler in transaction mode that does not keep prepared statements (docs/scaling.md).
+PREPARED_STATEMENTS = bool(DATABASE_URL) and env_bool("DB_PREPARED_STATEMENTS", True)
 if DATABASE_URL and env_bool("DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

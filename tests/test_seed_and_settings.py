@@ -103,12 +103,12 @@ def test_benchmark_data_has_the_report_mix():
     assert events.filter(conversation__isnull=True).count() == 20
 
 
-def _database_options(**environ: str) -> dict:
-    """``DATABASES["default"]["OPTIONS"]`` as the settings module builds it from ``environ``
-    (in a child process: the settings are read once, at import)."""
+def _settings(names: list[str], **environ: str) -> dict:
+    """Settings as the settings module builds them from ``environ`` (in a child process: the
+    settings are read once, at import), for a PostgreSQL ``DATABASE_URL``."""
     code = (
         "import json; from outcomes_site import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
     )
     env = {**os.environ, "DATABASE_URL": "postgres://u:p@db.example/outcomes"}
     env.pop("DB_PREPARED_STATEMENTS", None)
@@ -119,12 +119,14 @@ def _database_options(**environ: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_parameters_are_bound_in_the_server_unless_turned_off():
-    """Server-side binding lets the credit writers prepare their statements; no statement is
-    prepared for the whole connection (Django's default, no ``prepare_threshold``), and
-    ``DB_PREPARED_STATEMENTS=0`` (a pooler in transaction mode) binds in the client again."""
-    options = _database_options()
-    assert options["server_side_binding"] is True
-    assert "prepare_threshold" not in options
-    options = _database_options(DB_PREPARED_STATEMENTS="0")
+def test_statements_are_prepared_unless_turned_off_and_bound_in_the_client_by_default():
+    """``planned_once`` prepares where asked (``tests/workspace/test_credit_prepared.py``);
+    the connection itself keeps Django's defaults: client-side binding, nothing prepared."""
+    got = _settings(["PREPARED_STATEMENTS", "DATABASES"])
+    assert got["PREPARED_STATEMENTS"] is True
+    options = got["DATABASES"]["default"].get("OPTIONS", {})
     assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+    assert _settings(["PREPARED_STATEMENTS"], DB_PREPARED_STATEMENTS="0") == {
+        "PREPARED_STATEMENTS": False
+    }
