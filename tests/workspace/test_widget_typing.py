@@ -19,6 +19,7 @@ from tests.factories import ConversationFactory
 from tests.workspace.conftest import NOW
 from tests.workspace.factories import agent_survey, attribute_config
 from workspace.models import EngagementAttributeEvent, SurveyResponse
+from workspace.selectors.summary import conversation_summary
 from workspace.services.outcomes import outcome_submit
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,26 @@ class TestASubmitRedrawsOnlyItsType:
         with CaptureQueriesContext(connection) as many:
             assert post("6").status_code == 200
         assert len(many.captured_queries) == len(few.captured_queries)
+
+    def test_the_type_fragment_reads_its_own_type_alone(self, agent, conversation):
+        """A submit's answer reads the outcomes of the type it redraws, not the others'."""
+        for attribute_type, values in (("purchase", {"total": Decimal(3)}), ("lead", {})):
+            outcome_submit(
+                conversation=conversation,
+                attribute_type=attribute_type,
+                values={"topic": "Roof"} if attribute_type == "lead" else values,
+                currency="USD",
+                actor=agent,
+                token=None,
+                now=NOW,
+            )
+        whole = conversation_summary(agent, conversation, now=NOW, parts=("outcomes",))
+        one = conversation_summary(agent, conversation, now=NOW, parts=("outcomes",), only="lead")
+        assert [s.attribute_type for s in whole.sections] == ["purchase", "lead"]
+        assert [s.attribute_type for s in one.sections] == ["lead"]
+        assert [item.event.attribute_type for item in one.sections[0].items] == ["lead"]
+        assert one.sections[0].required
+        assert one.sections[0].can_add
 
     def test_required_badge_turns_to_done_once_reported(self, agent_client, conversation):
         html = agent_client.get(detail_url(conversation)).content.decode()

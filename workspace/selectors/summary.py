@@ -205,20 +205,24 @@ def _item(event, config, role: ActorRole, user: User, window: Window, history: b
     )
 
 
-def _agent_events(conversation: Conversation, history: bool) -> list[EngagementAttributeEvent]:
+def _agent_events(
+    conversation: Conversation, history: bool, only: str | None
+) -> list[EngagementAttributeEvent]:
     events = EngagementAttributeEvent.objects.filter(
         conversation=conversation, source__in=AGENT_SOURCES
     ).select_related("reported_by")
+    if only is not None:
+        events = events.filter(attribute_type=only)
     if history:
         revisions = EventRevision.objects.select_related("changed_by").order_by("version")
         events = events.prefetch_related(Prefetch("revisions", queryset=revisions))
     return list(events.order_by("occurred_at", "id"))
 
 
-def _sections(conversation, role, user, window, skill_ids, history) -> list[AttributeSection]:
+def _sections(conversation, role, user, window, skill_ids, history, only) -> list[AttributeSection]:
     enabled, required = attribute_configs_for(skill_ids)
-    configs = {c.attribute_type: c for c in enabled}
-    events = _agent_events(conversation, history)
+    configs = {c.attribute_type: c for c in enabled if only is None or c.attribute_type == only}
+    events = _agent_events(conversation, history, only)
     declined = (
         {
             n.attribute_type: n
@@ -344,12 +348,14 @@ def conversation_summary(
     parts: tuple[str, ...] = ("outcomes", "survey"),
     history: bool = True,
     role: ActorRole | None = None,
+    only: str | None = None,
 ) -> Summary:
     """Everything the widget shows to ``user``. ``role`` is the one the view already decided
     (``conversation_access``); without it, it is asked of ``actor_role``. ``summary.shown`` is
     false when neither outcomes nor a survey apply (the page then says nothing about the
     widget). ``parts`` limits the reads to the sections a fragment needs; without ``history``
-    the outcomes' change histories are not read (a fragment loads one when it is opened)."""
+    the outcomes' change histories are not read (a fragment loads one when it is opened);
+    ``only`` (an attribute type) reads that type's section alone, as its own fragment shows."""
     role = actor_role(user, conversation) if role is None else role
     account = AccountSettings.load()
     window = outcome_window(conversation, account=account, now=now)
@@ -360,7 +366,9 @@ def conversation_summary(
         role=role,
         account=account,
         window=window,
-        sections=_sections(conversation, role, user, window, skill_ids_for(conversation), history)
+        sections=_sections(
+            conversation, role, user, window, skill_ids_for(conversation), history, only
+        )
         if with_outcomes
         else [],
         outcomes_notice=_outcomes_notice(conversation, role, window) if with_outcomes else "",

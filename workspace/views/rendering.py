@@ -75,6 +75,7 @@ def render_conversation(
         parts=("outcomes",) if one_type else FRAGMENT_PARTS.get(fragment, ("outcomes", "survey")),
         history=not fragment,
         role=access.role,
+        only=fragment.removeprefix(TYPE_PREFIX) if one_type else None,
     )
     forms_attach(summary, bound=bound, item_forms=not fragment)
     context: dict[str, Any] = {
