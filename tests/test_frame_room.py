@@ -2,6 +2,8 @@
 
 import resource
 
+from django.core.signals import request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from outcomes_site import wsgi
@@ -56,6 +58,12 @@ def test_the_served_application_has_the_room(db):
     assert wsgi.application.frame_slots == SLOTS + 3
     environ = Client()._base_environ(PATH_INFO="/health/", REQUEST_METHOD="GET")
     statuses = []
-    body = b"".join(wsgi.application(environ, lambda status, headers: statuses.append(status)))
+    # As Django's test client does: the request must not close the test's database connection.
+    request_started.disconnect(close_old_connections)
+    try:
+        answer = wsgi.application(environ, lambda status, headers: statuses.append(status))
+        body = b"".join(answer)
+    finally:
+        request_started.connect(close_old_connections)
     assert statuses == ["200 OK"]
     assert body

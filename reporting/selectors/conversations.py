@@ -3,6 +3,7 @@ completeness and survey sets; each a queryset, so a page and a CSV export read t
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from campaigns.models import AccountSettings, GoalType
 from reporting.filters import Breakdown
@@ -74,15 +75,29 @@ def conversation_set(
 
 
 def conversation_page(
-    queryset: QuerySet[Conversation], page: int, per_page: int = 25, *, count: int | None = None
+    queryset: QuerySet[Conversation],
+    page: int,
+    per_page: int = 25,
+    *,
+    count: int | None = None,
+    one_agent: bool = False,
 ) -> Page:
-    """One page of the conversations; ``count``: how many there are, when the caller knows it
-    without counting the set (a count over a month of a million conversations took a second).
-    The page's agents, skills, campaigns and visitors are read after it (one query each): joined
-    to the set, PostgreSQL joined them to the month's every conversation before picking one
-    agent's (0.6 s at a million conversations)."""
+    """One page of the conversations, newest first; ``count``: how many there are, when the
+    caller knows it without counting the set (a count over a month of a million conversations
+    took a second). The page's agents, skills, campaigns and visitors are read after it (one
+    query each): joined to the set, PostgreSQL joined them to the month's every conversation
+    before picking one agent's (0.6 s at a million conversations).
+
+    ``one_agent``: the set is one agent's (a goal tracker cell), a few thousand conversations at
+    most. Sorted by the start time as a value, not by its index: PostgreSQL otherwise walks the
+    period's index from its newest conversation until it meets 25 of the agent's, and when
+    theirs lie at the period's start that was 500,000 rows (1.3 s at a million conversations);
+    sorted, it reads the agent's through their segments and sorts them (10 ms)."""
+    newest = "-started_at"
+    if one_agent:
+        newest = Coalesce("started_at", "started_at").desc()  # a value the index cannot order
     ordered = queryset.prefetch_related("agent", "skill", "campaign", "visitor").order_by(
-        "-started_at", "-pk"
+        newest, "-pk"
     )
     paginator = Paginator(ordered, per_page)
     if count is not None:

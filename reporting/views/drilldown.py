@@ -63,7 +63,8 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     if family in HANDLED_FAMILIES and not unattributed:
         interactions = family == Family.INTERACTIONS
         count, handlings = handled_counts(context, interactions=interactions, by=by)
-    page = conversation_page(queryset, drill_form.page_number(), count=count)
+    one_agent = context.filters.agent_id is not None
+    page = conversation_page(queryset, drill_form.page_number(), count=count, one_agent=one_agent)
     extra = {"family": family, "set": which or None, "survey": survey_id}
     extra |= {"unattributed": 1 if unattributed else None, "by": by or None}
     return render_report(
