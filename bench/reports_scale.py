@@ -12,7 +12,8 @@ target for every agent and month (``bench/reports_fixtures.py``), fills the cred
 ``manage.py reports_rebuild --all`` (the seeding writes rows in bulk, past the write paths), then
 starts gunicorn (DEBUG off, 2 sync workers, loopback only) and reads every report page: the
 overview, the goal tracker by agent, skill, campaign and goal, the conversation and event lists
-behind the goal tracker's busiest agent cell and behind the headline totals (first page), targets,
+behind the goal tracker's busiest agent cell and behind the headline totals (first page), the
+targets the goal tracker loads after itself, targets,
 the survey report, completeness with its follow-up queue, duplicates, as ``admin`` and as
 ``manager`` (an agent manager: two of the three groups), and My summary as an agent. Wall time of
 each request, rendering included: one warm-up, then the median (and p95) of ``--repeat`` reads.
@@ -167,7 +168,8 @@ def _cookie(cookies: dict[str, str]) -> str:
 
 def drill_links(base: str, cookie: str) -> list[tuple[str, str]]:
     """The lists a goal tracker cell opens: the busiest agent's handled conversations and
-    conversions, and the same behind the headline totals (all agents in scope)."""
+    conversions, and the same behind the headline totals (all agents in scope); and the
+    targets the page loads after itself."""
     _status, _seconds, body = timed_get(base, "/reports/goal-tracker/", cookie)
     links = [
         (html.unescape(href), int(re.sub(r"\D", "", text) or 0))
@@ -182,6 +184,10 @@ def drill_links(base: str, cookie: str) -> list[tuple[str, str]]:
             found.append((f"drill-down {name} (busiest cell)", max(cells)[1]))
         if totals:
             found.append((f"drill-down {name} (headline total)", totals[0]))
+    # The targets the goal tracker loads after itself (its table's page of agents).
+    targets = re.search(r'hx-get="(/reports/goal-tracker/targets/\?[^"]+)"', body)
+    if targets:
+        found.append(("goal tracker's targets", html.unescape(targets[1])))
     return found
 
 

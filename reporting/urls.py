@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", home.home, name="home"),
     path("goal-tracker/", goal_tracker.goal_tracker, name="goal-tracker"),
+    path("goal-tracker/targets/", goal_tracker.goal_tracker_targets, name="goal-tracker-targets"),
     path("my-summary/", goal_tracker.my_summary, name="my-summary"),
     path("events/", drilldown.event_list, name="event-list"),
     path("conversations/", drilldown.conversation_list, name="conversation-list"),

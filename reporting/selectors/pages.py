@@ -173,12 +173,27 @@ def overview_page(context: ReportContext, view: ManagerView) -> dict:
     }
 
 
+def tracker_targets(context: ReportContext, *, agents: list[int] | None = None) -> dict:
+    """The targets of the period's last month with their attainment: the groups' and, of the
+    agents', those of ``agents`` (the tracker table's page; None: all), the others counted
+    for the Targets page (at 500 agents, 1,500 targets were most of the page)."""
+    month = context.filters.end.replace(day=1)
+    targets, elsewhere = targets_for_filters(context, month, agents=agents)
+    return {
+        "attainment": attainment_for(context, month, targets),
+        "target_month": month,
+        "targets_on_other_pages": elsewhere,
+    }
+
+
 def goal_tracker_page(
     context: ReportContext, *, page: int = 1, manager: ManagerView | None = None
 ) -> dict:
-    """The goal tracker: table, charts, targets of the period's last month, and one page of the
-    goal reached events (about a dozen queries, however many events there are). For managers
-    (``manager``) also sorting, the trend and the comparison with the previous period."""
+    """The goal tracker: table, charts, and one page of the goal reached events (about a dozen
+    queries, however many events there are). For managers (``manager``) also sorting, the
+    trend and the comparison with the previous period, and the targets are left to their own
+    fragment (``target_agents``: the table's page of agents, whose targets it shows); else
+    (an agent's own summary) the targets are here."""
     tracker = goal_tracker_rows(context)
     _row_drills(tracker)
     extras = _manager_extras(context, tracker, manager) if manager is not None else {}
@@ -186,11 +201,15 @@ def goal_tracker_page(
     skill_chart = bar_chart(
         [(item["label"] or _("No skill"), item["in"], item["cross"]) for item in skills]
     )
-    month = context.filters.end.replace(day=1)
-    # The groups' targets and those of the agents on the table's page shown (at 500 agents,
-    # 1,500 targets were most of the page); the others are counted for the Targets page.
-    shown = [row.agent_id for row in extras["table"].rows] if "table" in extras else None
-    targets, elsewhere = targets_for_filters(context, month, agents=shown)
+    if manager is not None:
+        targets = {
+            "target_month": context.filters.end.replace(day=1),
+            "target_agents": ",".join(
+                str(row.agent_id) for row in extras["table"].rows if row.agent_id
+            ),
+        }
+    else:
+        targets = tracker_targets(context)
     return {
         "tracker": tracker,
         "agent_chart": _agent_chart(tracker),
@@ -201,9 +220,7 @@ def goal_tracker_page(
             page=page,
             totals=tracker.reached.as_event_totals(),
         ),
-        "attainment": attainment_for(context, month, targets),
-        "target_month": month,
-        "targets_on_other_pages": elsewhere,
         "policies": context.policies_used(),
+        **targets,
         **extras,
     }

@@ -2,12 +2,13 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from outcomes_site.db_router import reads_reports
 from reporting.forms import DrillForm
-from reporting.selectors.pages import ManagerView, goal_tracker_page
+from reporting.selectors.pages import ManagerView, goal_tracker_page, tracker_targets
 from reporting.views.common import context_for, render_report, reports_required
 
 
@@ -32,6 +33,19 @@ def goal_tracker(request: HttpRequest) -> HttpResponse:
             **page,
         },
     )
+
+
+@require_GET
+@reports_required
+def goal_tracker_targets(request: HttpRequest) -> HttpResponse:
+    """The goal tracker's targets, which its page loads after itself (a table of 150 rows was a
+    third of the page): the groups' and those of the agents in ``agents`` (the table's page),
+    in the person's scope; the period's other filters as on the page."""
+    context, _form, _account = context_for(request)
+    agents = [int(value) for value in request.GET.get("agents", "").split(",") if value.isdigit()]
+    targets = tracker_targets(context, agents=agents)
+    context_data = {"filters": context.filters, "target_agents": request.GET.get("agents", "")}
+    return render(request, "reporting/goal_tracker.html#tracker-targets", context_data | targets)
 
 
 def active_filters(form) -> list[tuple[str, str]]:

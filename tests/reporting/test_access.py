@@ -13,6 +13,7 @@ MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 MANAGER_PAGES = [
     ("reporting:home", {}),
     ("reporting:goal-tracker", MARCH),
+    ("reporting:goal-tracker-targets", MARCH),
     ("reporting:event-list", {**MARCH, "measure": "conversions"}),
     ("reporting:conversation-list", {**MARCH, "family": "handled"}),
     ("reporting:duplicate-list", MARCH),

@@ -21,6 +21,7 @@ PAGES = [
     ("reporting:home", {}),
     ("reporting:goal-tracker", MARCH),
     ("reporting:goal-tracker", {**MARCH, "by": "skill"}),
+    ("reporting:goal-tracker-targets", MARCH),
     ("reporting:event-list", {**MARCH, "measure": "conversions"}),
     ("reporting:conversation-list", {**MARCH, "family": "handled"}),
     ("reporting:duplicate-list", MARCH),

@@ -2,6 +2,7 @@
 tracker shows the group targets and those of the agents on its table's page, saying how many
 others the Targets page has."""
 
+import html as html_lib
 import re
 from datetime import date
 
@@ -86,20 +87,56 @@ def test_one_page_of_targets_reads_as_many_queries_however_many_targets(
         agent_manager_client.get(TARGETS)
 
 
+def _tracker_targets(client, params) -> tuple[str, str]:
+    """The goal tracker page, and its targets as the page loads them (the fragment it names)."""
+    page = client.get(TRACKER, params).content.decode()
+    url = html_lib.unescape(re.search(r'hx-get="(/reports/goal-tracker/targets/\?[^"]+)"', page)[1])
+    return page, client.get(url).content.decode()
+
+
 def test_the_goal_tracker_shows_the_targets_of_the_agents_on_its_page(
     agent_manager_client, sales_group, small_pages
 ):
     agents = _team_with_targets(sales_group)
-    first = agent_manager_client.get(TRACKER, {"sort": "agent"}).content.decode()
-    targets = first.split('id="targets-title"', 1)[1].split('id="events-title"', 1)[0]
+    first, targets = _tracker_targets(agent_manager_client, {"sort": "agent"})
+    assert 'id="targets-title"' in first
+    assert not _targets_shown(first.split('id="targets-title"', 1)[1])  # loaded after the page
     table = first.split('id="tracker-table"', 1)[1].split("<tfoot", 1)[0]
     on_page = re.findall(r'<th scope="row"><a [^>]*><bdi>([^<]+)</bdi>', table)
     assert sorted(_targets_shown(targets)) == sorted([sales_group.name, *on_page])
     assert "other target is on the Targets page" in targets  # one agent is on the next page
-    second = agent_manager_client.get(TRACKER, {"sort": "agent", "rows": 2}).content.decode()
-    targets = second.split('id="targets-title"', 1)[1].split('id="events-title"', 1)[0]
+    _second, targets = _tracker_targets(agent_manager_client, {"sort": "agent", "rows": 2})
     hidden = {a.display_name for a in agents} - set(on_page)
     assert hidden <= set(_targets_shown(targets))
+
+
+def test_the_targets_fragment_keeps_to_the_managers_groups(
+    agent_manager_client, sales_group, other_agent
+):
+    """Naming another group's agent in ``agents`` shows nothing of theirs."""
+    _team_with_targets(sales_group, names=("Ann",))
+    Target.objects.create(
+        month=_this_month(), agent=other_agent, goal_type=GoalType.SELL, count_target=4
+    )
+    url = reverse("reporting:goal-tracker-targets")
+    html = agent_manager_client.get(url, {"agents": f"{other_agent.pk}"}).content.decode()
+    assert other_agent.display_name not in html
+    assert _targets_shown(html) == [sales_group.name]
+
+
+def test_the_targets_fragment_reads_as_many_queries_however_many_agents(
+    admin_client, sales_group, django_assert_max_num_queries
+):
+    url = reverse("reporting:goal-tracker-targets")
+    agents = _team_with_targets(sales_group, names=("Ann",))
+    ids = ",".join(str(a.pk) for a in agents)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url, {"agents": ids}).status_code == 200
+    agents += _team_with_targets(sales_group, names=("Bo", "Cy", "Di", "Ed"), group=False)
+    ids = ",".join(str(a.pk) for a in agents)
+    with django_assert_max_num_queries(len(few)):
+        html = admin_client.get(url, {"agents": ids}).content.decode()
+    assert len(_targets_shown(html)) == 6  # the group and five agents
 
 
 def test_the_agents_own_summary_shows_all_their_targets(agent_client, agent):
