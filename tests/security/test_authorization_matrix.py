@@ -477,6 +477,7 @@ MATRIX: dict[str, Entry] = {
     # Reports
     "reporting:home": Entry(get=reports(200), post=GET_ONLY),
     "reporting:goal-tracker": Entry(get=reports(200), post=GET_ONLY),
+    "reporting:goal-tracker-targets": Entry(get=reports(200), post=GET_ONLY),
     "reporting:my-summary": Entry(get=roles(403, agent=200, other_agent=200), post=GET_ONLY),
     "reporting:event-list": Entry(get=reports(200), post=GET_ONLY),
     "reporting:conversation-list": Entry(get=reports(200), post=GET_ONLY, query="family=handled"),
