@@ -47,7 +47,9 @@ class Conversation(models.Model):
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.CHAT
     )
-    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="conversations")
+    visitor = models.ForeignKey(
+        Visitor, on_delete=models.PROTECT, related_name="conversations", db_index=False
+    )
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="conversations"
     )
@@ -61,6 +63,7 @@ class Conversation(models.Model):
         blank=True,
         related_name="conversations",
         verbose_name=_("assigned agent"),
+        db_index=False,
     )
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -97,7 +100,7 @@ class Message(models.Model):
         SYSTEM = "system", _("System")
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="messages"
+        Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False
     )
     sent_by = models.CharField(max_length=10, choices=SentBy.choices)
     text = models.TextField(max_length=10_000)
@@ -128,6 +131,7 @@ class Segment(models.Model):
         null=True,
         blank=True,
         related_name="segments",
+        db_index=False,
     )
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -164,10 +168,18 @@ class EngagementAttributeEvent(models.Model):
 
     attribute_type = models.CharField(max_length=16, choices=AttributeType.choices)
     source = models.CharField(max_length=16, choices=EventSource.choices)
+    # Foreign keys a composite index below starts with get no index of their own (see Meta).
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        Conversation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
-    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="events")
+    visitor = models.ForeignKey(
+        Visitor, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     connector = models.ForeignKey(
         Connector, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
     )
@@ -181,6 +193,7 @@ class EngagementAttributeEvent(models.Model):
         blank=True,
         related_name="credited_events",
         help_text=_("The assigned agent when it was reported."),
+        db_index=False,
     )
     skill = models.ForeignKey(
         Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -194,7 +207,7 @@ class EngagementAttributeEvent(models.Model):
     topic = models.CharField(max_length=200, blank=True)
     status = models.PositiveSmallIntegerField(choices=ServiceStatus.choices, null=True, blank=True)
     category = models.CharField(max_length=200, blank=True)
-    dedupe_key = models.CharField(max_length=320, blank=True, db_index=True)
+    dedupe_key = models.CharField(max_length=320, blank=True)
 
     payload = models.JSONField(default=dict)
     display_names = models.JSONField(default=dict, blank=True)
@@ -205,11 +218,16 @@ class EngagementAttributeEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "id"]
+        # Every write pays for every index, and the ingest writes this table most: each index
+        # here is read by something, and none repeats the start of another
+        # (tests/test_indexes.py). The de-duplication key is matched whole, never by prefix,
+        # so it has a plain index (``db_index`` would add a second, for LIKE, on PostgreSQL).
         indexes = [
             models.Index(fields=["conversation", "attribute_type"], name="event_conv_type"),
             models.Index(fields=["visitor", "attribute_type"], name="event_visitor_type"),
             models.Index(fields=["agent", "occurred_at"], name="event_agent_time"),
             models.Index(fields=["occurred_at"], name="event_time"),
+            models.Index(fields=["dedupe_key"], name="event_dedupe_key"),
         ]
 
     def __str__(self) -> str:
@@ -229,8 +247,8 @@ class EventRevision(models.Model):
         AMEND = "amend", _("Amended")
         RETRACT = "retract", _("Retracted")
 
-    event = models.ForeignKey(
-        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="revisions"
+    event = models.ForeignKey(  # indexed by unique_event_version (Meta)
+        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="revisions", db_index=False
     )
     version = models.PositiveIntegerField()
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -256,7 +274,7 @@ class NoOutcome(models.Model):
     """An explicit "No outcome" for a required attribute on a conversation."""
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="no_outcomes"
+        Conversation, on_delete=models.CASCADE, related_name="no_outcomes", db_index=False
     )
     attribute_type = models.CharField(max_length=16, choices=AttributeType.choices)
     chosen_by = models.ForeignKey(
@@ -283,7 +301,7 @@ class SurveyResponse(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="survey_responses"
+        Conversation, on_delete=models.CASCADE, related_name="survey_responses", db_index=False
     )
     survey = models.ForeignKey(AgentSurvey, on_delete=models.PROTECT, related_name="responses")
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -336,7 +354,9 @@ class SurveyAnswer(models.Model):
 class ApiIdempotencyRecord(models.Model):
     """The first answer to a request carrying an ``Idempotency-Key``, replayed on retries."""
 
-    connector = models.ForeignKey(Connector, on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(
+        Connector, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=200)
     request_digest = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
@@ -365,11 +385,16 @@ class Credit(models.Model):
     change; the reports only aggregate these rows. Column names are those of the reports' SQL.
     """
 
+    # ``event`` and ``agent`` are indexed by credit_event and credit_agent_time (Meta).
     event = models.ForeignKey(
-        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="credits"
+        EngagementAttributeEvent, on_delete=models.CASCADE, related_name="credits", db_index=False
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="credits"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="credits",
+        db_index=False,
     )
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, null=True, related_name="credits"
@@ -414,7 +439,9 @@ class Handled(models.Model):
     the reports count, dated by the conversation's start. Kept beside ``Credit``."""
 
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handled")
+    conversation = models.ForeignKey(  # indexed by handled_conversation (Meta)
+        Conversation, on_delete=models.CASCADE, related_name="handled", db_index=False
+    )
     skill_id = models.BigIntegerField(null=True)
     started_at = models.DateTimeField()
     campaign_id = models.BigIntegerField(null=True)
@@ -563,6 +590,7 @@ class Completion(models.Model):
         db_constraint=False,
         null=True,
         related_name="+",
+        db_index=False,
     )
     skill = models.ForeignKey(
         Skill, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"

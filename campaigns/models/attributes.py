@@ -36,7 +36,9 @@ class AttributeConfig(models.Model):
 class AttributeField(models.Model):
     """A property added to the widget, with its display name and position."""
 
-    config = models.ForeignKey(AttributeConfig, on_delete=models.CASCADE, related_name="fields")
+    config = models.ForeignKey(
+        AttributeConfig, on_delete=models.CASCADE, related_name="fields", db_index=False
+    )
     property_key = models.CharField(max_length=32)
     display_name = models.CharField(_("Display name"), max_length=60)
     position = models.PositiveSmallIntegerField(default=0)

@@ -46,7 +46,9 @@ class Goal(models.Model):
 class ServiceStatusBox(models.Model):
     """One (topic, status) pair a service activity must match to complete a service goal."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="status_boxes")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="status_boxes", db_index=False
+    )
     topic = models.CharField(_("topic"), max_length=200)
     status = models.PositiveSmallIntegerField(_("status"), choices=ServiceStatus.choices)
 
