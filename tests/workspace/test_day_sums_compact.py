@@ -1,8 +1,9 @@
-"""After a rebuild the day sums are written afresh (``day_sums_compact``): a rebuild replaces each
-day's sums once per range of ids, and on PostgreSQL the replaced versions kept the tables every
-report reads at twenty times their rows until ``VACUUM FULL`` (bench/README.md: 77 MB for
-34,000 sums at a million conversations, 3 MB after). SQLite rewrites rows in place and is left
-alone. These tests commit (``VACUUM`` cannot run inside a transaction)."""
+"""After a rebuild of several ranges the day sums are written afresh (``day_sums_compact``): a
+rebuild replaces each day's sums once per range of ids, and on PostgreSQL the replaced versions
+kept the tables every report reads at twenty times their rows until ``VACUUM FULL``
+(bench/README.md: 77 MB for 34,000 sums at a million conversations, 3 MB after). SQLite
+rewrites rows in place and is left alone. These tests commit (``VACUUM`` cannot run inside a
+transaction)."""
 
 import pytest
 from django.db import connection, transaction
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ConversationFactory
 from workspace.models import CreditDay, HandledDay
+from workspace.services import credit
 from workspace.services.credit import credit_rebuild, day_sums_compact
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,12 +25,24 @@ def _file(table: str) -> int:
         return cursor.fetchone()[0]
 
 
-def test_a_rebuild_leaves_each_day_sum_once_on_disk(sales_skill, agent):
-    for _ in range(3):
-        ConversationFactory(agent=agent, skill=sales_skill)
+def _rebuild_statements() -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         credit_rebuild()
-    vacuums = [q["sql"] for q in queries if q["sql"].startswith("VACUUM")]
+    return [q["sql"] for q in queries if q["sql"].startswith("VACUUM")]
+
+
+def test_a_rebuild_of_one_range_leaves_the_tables_alone(sales_skill, agent):
+    for _ in range(3):
+        ConversationFactory(agent=agent, skill=sales_skill)
+    assert _rebuild_statements() == []
+    assert HandledDay.objects.exists()
+
+
+def test_a_rebuild_of_several_ranges_writes_each_day_sum_once(sales_skill, agent, monkeypatch):
+    for _ in range(3):
+        ConversationFactory(agent=agent, skill=sales_skill)
+    monkeypatch.setattr(credit, "RANGE", 2)  # three conversations: two ranges
+    vacuums = _rebuild_statements()
     assert HandledDay.objects.exists()
     if connection.vendor != "postgresql":
         assert vacuums == []

@@ -113,6 +113,7 @@ DUPLICATE_AGENTS = DuplicateAgent._meta.db_table
 COVERED_BITS = {value: 1 << n for n, value in enumerate(AttributeType.values)}
 OTHER_TYPE_BIT = 1 << 30
 BATCH = 500  # ids per statement: well under SQLite's limit on parameters
+RANGE = BATCH * 20  # ids per range of a rebuild (each range one transaction)
 
 
 class Params:
@@ -608,7 +609,8 @@ def credit_rebuild(
         events = events.filter(conversation__in=conversations) | events.filter(
             conversation__isnull=True, occurred_at__gte=since
         )
-    for low, high in _ranges(conversations.values_list("pk", flat=True)):
+    handled_ranges = _ranges(conversations.values_list("pk", flat=True))
+    for low, high in handled_ranges:
         _rewrite(
             HANDLED,
             *_between("conversation_id", low, high),
@@ -632,12 +634,15 @@ def credit_rebuild(
         cursor.execute(f"DELETE FROM {CREDIT_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
         cursor.execute(f"DELETE FROM {HANDLED_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
     report_rows_rebuild(since=since)
-    day_sums_compact()
+    if max(len(handled_ranges), -(-len(event_ids) // RANGE)) > 1:
+        day_sums_compact()  # each range replaced the sums of every day it touched
     return len(event_ids)
 
 
 def day_sums_compact() -> None:
-    """Write the day sums afresh after a rebuild (PostgreSQL). A rebuild adds each range of ids
+    """Write the day sums afresh after a rebuild of more than one range (PostgreSQL; one range
+    replaces each sum at most twice, and the small rebuilds a configuration change asks for
+    need no more). A rebuild adds each range of ids
     to the sums of every day the range touches, so each sum is replaced once per range (a
     hundred times at a million conversations); PostgreSQL appends each new version and reuses
     the space only after a vacuum, and the two small tables every report reads had grown to
@@ -685,15 +690,15 @@ def _analyze() -> None:
             cursor.execute(f"ANALYZE {EVENTS}, {CONVERSATIONS}, {SEGMENTS}")
 
 
-def _ranges(ids: Iterable[int], size: int = BATCH * 20) -> list[tuple[int, int]]:
-    """Consecutive ``(first, last)`` id ranges of at most ``size`` of ``ids`` (sorted)."""
-    return [(chunk[0], chunk[-1]) for chunk in batched(sorted(ids), size)]
+def _ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive ``(first, last)`` id ranges of at most ``RANGE`` of ``ids`` (sorted)."""
+    return [(chunk[0], chunk[-1]) for chunk in batched(sorted(ids), RANGE)]
 
 
-def _ranges_done(ids: list[int], size: int = BATCH * 20):
+def _ranges_done(ids: list[int]):
     """``(ids done so far, (first, last))`` for each range of ``ids`` (sorted)."""
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
+    for start in range(0, len(ids), RANGE):
+        chunk = ids[start : start + RANGE]
         yield start + len(chunk), (chunk[0], chunk[-1])
 
 
