@@ -634,7 +634,7 @@ def credit_rebuild(
         cursor.execute(f"DELETE FROM {CREDIT_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
         cursor.execute(f"DELETE FROM {HANDLED_DAYS} WHERE n = 0")  # noqa: S608  # nosec B608
     report_rows_rebuild(since=since)
-    if max(len(handled_ranges), -(-len(event_ids) // RANGE)) > 1:
+    if len(handled_ranges) > 1 or len(event_ids) > RANGE:
         day_sums_compact()  # each range replaced the sums of every day it touched
     return len(event_ids)
 
@@ -642,13 +642,13 @@ def credit_rebuild(
 def day_sums_compact() -> None:
     """Write the day sums afresh after a rebuild of more than one range (PostgreSQL; one range
     replaces each sum at most twice, and the small rebuilds a configuration change asks for
-    need no more). A rebuild adds each range of ids
-    to the sums of every day the range touches, so each sum is replaced once per range (a
-    hundred times at a million conversations); PostgreSQL appends each new version and reuses
-    the space only after a vacuum, and the two small tables every report reads had grown to
-    twenty times their rows (77 MB for 34,000 sums of handled conversations, read whole by each
-    goal tracker query). ``VACUUM FULL`` takes a second or less, while reads and writes of the
-    sums wait. Not inside a transaction (a test's), where PostgreSQL refuses it."""
+    need no more). A rebuild adds each range of ids to the sums of every day the range
+    touches, so each sum is replaced once per range (a hundred times at a million
+    conversations); PostgreSQL appends each new version and reuses the space only after a
+    vacuum, and the two small tables every report reads had grown to twenty times their rows
+    (77 MB for 34,000 sums of handled conversations, read whole by each goal tracker query).
+    ``VACUUM FULL`` takes a second or less, while reads and writes of the sums wait. Not
+    inside a transaction (a test's), where PostgreSQL refuses it."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
