@@ -456,6 +456,10 @@ class Handled(models.Model):
     # 1 on the rows after an agent's first in a conversation (the same agent under another
     # skill): counting the others counts each conversation once per agent.
     repeat_row = models.PositiveSmallIntegerField(default=0)
+    # Of a conversation handled by exactly two agents, the other one; 0 when by three or more;
+    # NULL when by one. With it a team counts each conversation once without grouping the rows:
+    # a row counts unless its other agent is in the team too and comes first (``peer < agent``).
+    peer_agent_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [
@@ -472,9 +476,11 @@ class Handled(models.Model):
                     "campaign_id",
                     "goal_id",
                     "goal_type",
+                    "repeat_row",
+                    "peer_agent_id",
                 ],
                 condition=Q(shared=1),
-                name="handled_shared_time",
+                name="handled_shared_peer",
             ),
         ]
 

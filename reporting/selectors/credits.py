@@ -18,7 +18,8 @@ event_id, conversation_id, credited_at, amount, source and policy_id.
 
 ``handled``: agent_id, skill_id, campaign_id, goal_id, goal_type, shared (1: the conversation has
 several rows), first_row (1 on one row of each conversation), repeat_row (1 on an agent's rows
-after their first in a conversation), n; read ``rows=True``, also conversation_id and started_at.
+after their first in a conversation), n; read ``rows=True``, also conversation_id, started_at and
+peer_agent_id (the other agent of a conversation handled by two, 0 by more).
 """
 
 from collections.abc import Iterator
@@ -120,12 +121,30 @@ def credit_filters_sql(
     (``1 = 1`` when none). Unattributed rows belong to no agent: only people who see everyone
     see them."""
     conditions = ["1 = 1"]
-    agent = f"{alias}.agent_id"
     # The source is an event's: conversations handled have none.
     if filters.source == Source.AGENT and not handled:
         conditions.append(f"{alias}.agent_reported = 1")
     elif filters.source == Source.CUSTOMER and not handled:
         conditions.append(f"{alias}.agent_reported = 0")
+    conditions += agent_conditions(filters, scope, p, f"{alias}.agent_id")
+    for column, value in (
+        ("skill_id", filters.skill_id),
+        ("campaign_id", filters.campaign_id),
+        ("goal_id", filters.goal_id),
+    ):
+        if value == NONE:
+            conditions.append(f"{alias}.{column} IS NULL")
+        elif value is not None:
+            conditions.append(f"{alias}.{column} = {p(value)}")
+    if filters.goal_type:
+        conditions.append(f"{alias}.goal_type = {p(filters.goal_type)}")
+    return " AND ".join(conditions)
+
+
+def agent_conditions(filters: ReportFilters, scope: Scope, p: Params, agent: str) -> list[str]:
+    """The conditions on the agent column ``agent`` of the scope and of the agent and group
+    filters; none for a reader who sees everyone, unattributed rows included."""
+    conditions = []
     if scope.kind == Scope.TEAM:
         # bandit: SQL text built from constants and fragments; every value is a bound parameter.
         managed = (
@@ -142,18 +161,7 @@ def credit_filters_sql(
         # bandit: SQL text built from constants and fragments; every value is a bound parameter.
         members = f"SELECT u.id FROM {USERS} u WHERE u.agent_group_id = {p(filters.group_id)}"  # noqa: S608 (values are parameters)  # nosec B608
         conditions.append(f"{agent} IN ({members})")
-    for column, value in (
-        ("skill_id", filters.skill_id),
-        ("campaign_id", filters.campaign_id),
-        ("goal_id", filters.goal_id),
-    ):
-        if value == NONE:
-            conditions.append(f"{alias}.{column} IS NULL")
-        elif value is not None:
-            conditions.append(f"{alias}.{column} = {p(value)}")
-    if filters.goal_type:
-        conditions.append(f"{alias}.goal_type = {p(filters.goal_type)}")
-    return " AND ".join(conditions)
+    return conditions
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from reporting.selectors.common import ids_or_nothing
 from reporting.selectors.context import ReportContext
 from reporting.selectors.credits import (
     Params,
+    agent_conditions,
     credit_filters_sql,
     credits_cte,
     credits_relation,
@@ -196,8 +197,7 @@ FROM handled cr WHERE {where} AND {once} {group}"""  # noqa: S608 (values are pa
 SELECT SUM(cr.n) AS handled, {interactions} AS interactions
 FROM handled cr WHERE {where} AND cr.shared = 0
 UNION ALL
-SELECT COUNT(*), SUM(CASE WHEN x.goal_type = 'interact' THEN 1 ELSE 0 END)
-FROM (SELECT DISTINCT cr.conversation_id, cr.goal_type FROM shared cr WHERE {where}) x"""  # noqa: S608 (values are parameters)  # nosec B608
+{_shared_once_sql(context, p, where)}"""  # noqa: S608 (values are parameters)  # nosec B608
     merged: dict[tuple, dict] = {}
     names = [key.split(".")[-1] for key in group_by or []]
     for item in fetch_dicts(sql, p):
@@ -208,6 +208,27 @@ FROM (SELECT DISTINCT cr.conversation_id, cr.goal_type FROM shared cr WHERE {whe
         row["handled"] += item["handled"] or 0
         row["interactions"] += item["interactions"] or 0
     return list(merged.values())
+
+
+def _shared_once_sql(context: ReportContext, p: Params, where: str) -> str:
+    """Conversations handled by several, each counted once among the ``shared`` rows that
+    ``where`` takes. A conversation of two agents is counted on each selected agent's first row,
+    except on the later agent's when the other is selected too (``peer_agent_id``): a sum over
+    the rows, where grouping them by conversation took most of a team's report. Only the few
+    conversations of three agents or more are counted distinct; and all of them under a skill
+    filter, which may take one agent's row and not the other's."""
+    if context.filters.skill_id is not None:
+        return f"""SELECT COUNT(*), SUM(CASE WHEN x.goal_type = 'interact' THEN 1 ELSE 0 END)
+FROM (SELECT DISTINCT cr.conversation_id, cr.goal_type FROM shared cr WHERE {where}) x"""  # noqa: S608 (values are parameters)  # nosec B608
+    peer = agent_conditions(context.filters, context.scope, p, "cr.peer_agent_id")
+    paired = " AND ".join(["cr.peer_agent_id < cr.agent_id", *peer])
+    skipped = f"cr.peer_agent_id = 0 OR ({paired})"
+    crowd = "COUNT(DISTINCT cr.conversation_id) FILTER (WHERE cr.peer_agent_id = 0{})"
+    # bandit: SQL text built from constants and fragments; every value is a bound parameter.
+    return f"""SELECT SUM(CASE WHEN {skipped} THEN 0 ELSE 1 END) + {crowd.format("")},
+    SUM(CASE WHEN {skipped} THEN 0 WHEN cr.goal_type = 'interact' THEN 1 ELSE 0 END)
+        + {crowd.format(" AND cr.goal_type = 'interact'")}
+FROM shared cr WHERE {where} AND cr.repeat_row = 0"""  # noqa: S608 (values are parameters)  # nosec B608
 
 
 def _counted_once(context: ReportContext, group_by: list[str] | None) -> str | None:

@@ -12,9 +12,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from campaigns.models import GoalType
 from reporting.selectors.goal_tracker import goal_tracker_rows
-from tests.factories import AgentFactory, SkillFactory
-from tests.reporting.factories import T0, context_for, conversation
+from tests.factories import AgentFactory, AgentGroupFactory, SkillFactory
+from tests.reporting.factories import T0, campaign, context_for, conversation, goal
 from workspace.models import Handled, HandledDay, Segment
 from workspace.services.credit import credit_conversations
 
@@ -164,3 +165,97 @@ def test_many_transferred_conversations_keep_the_counts_exact(default_sell, sale
         for agent in agents
     }
     assert rows == {(pk, None): n for pk, n in by_hand.items()}
+
+
+@pytest.fixture
+def crowded(default_sell, sales_skill, sales_group, agent_manager):
+    """Conversations of one to three agents, inside the manager's team and across it, in both
+    orders, some with an interaction goal; and the same agent under two skills."""
+    team = [AgentFactory(agent_group=sales_group) for _ in range(3)]
+    others = [AgentFactory(agent_group=AgentGroupFactory()) for _ in range(2)]
+    interact = campaign(goal(GoalType.INTERACT))
+    billing = SkillFactory(name="Billing")
+    handlers = [
+        [team[0]],
+        [others[0]],
+        [team[0], team[1]],
+        [team[1], team[0]],
+        [team[2], others[0]],
+        [others[1], team[2]],
+        [others[0], others[1]],
+        [team[0], team[1], team[2]],
+        [team[0], others[0], team[1]],
+        [others[0], others[1], team[2]],
+        [others[0], team[1], others[0]],
+        [team[1], team[1]],
+    ]
+    made = []
+    for n, agents in enumerate(handlers):
+        made.append(
+            conversation(
+                *agents,
+                skill=sales_skill,
+                campaign=interact if n % 3 == 0 else None,
+                started=T0 + timedelta(hours=n),
+            )
+        )
+    two_skills = made[2]
+    Segment.objects.create(
+        conversation=two_skills, agent=team[1], skill=billing, started_at=two_skills.started_at
+    )
+    credit_conversations([two_skills.pk])
+    return SimpleNamespace(team=team, others=others, conversations=made, billing=billing)
+
+
+def _by_hand(conversations, agents, interact_every=3) -> tuple[int, int]:
+    """Conversations with a segment by one of ``agents``, and those of them with an interaction
+    goal, counted from the segments."""
+    ids = {a.pk for a in agents}
+    picked = [
+        n
+        for n, c in enumerate(conversations)
+        if ids & set(Segment.objects.filter(conversation=c).values_list("agent_id", flat=True))
+    ]
+    return len(picked), sum(1 for n in picked if n % interact_every == 0)
+
+
+def test_a_team_counts_each_conversation_once_whoever_else_handled_it(crowded, agent_manager):
+    distinct = goal_tracker_rows(context_for(agent_manager)).distinct_total
+    handled, interactions = _by_hand(crowded.conversations, crowded.team)
+    assert (distinct.handled, distinct.interactions) == (handled, interactions)
+    assert (handled, interactions) == (10, 3)
+
+
+def test_a_group_filter_counts_each_conversation_once(crowded):
+    other_group = crowded.others[1].agent_group
+    distinct = goal_tracker_rows(context_for(group_id=other_group.pk)).distinct_total
+    assert (distinct.handled, distinct.interactions) == _by_hand(
+        crowded.conversations, [crowded.others[1]]
+    )
+
+
+def test_a_team_with_a_skill_filter_still_counts_each_conversation_once(crowded, agent_manager):
+    context = context_for(agent_manager, skill_id=crowded.billing.pk)
+    assert goal_tracker_rows(context).distinct_total.handled == 1
+
+
+def test_each_row_names_the_other_agent_of_two_and_none_of_one_or_three(crowded):
+    team, others, made = crowded.team, crowded.others, crowded.conversations
+    peers = {
+        (row.conversation_id, row.agent_id): row.peer_agent_id for row in Handled.objects.all()
+    }
+    assert peers[(made[0].pk, team[0].pk)] is None
+    assert peers[(made[2].pk, team[0].pk)] == team[1].pk
+    assert peers[(made[2].pk, team[1].pk)] == team[0].pk  # both of its rows (two skills)
+    assert peers[(made[5].pk, others[1].pk)] == team[2].pk
+    assert peers[(made[7].pk, team[2].pk)] == 0
+    assert peers[(made[10].pk, others[0].pk)] == team[1].pk  # the same agent twice: two agents
+    assert peers[(made[11].pk, team[1].pk)] is None  # one agent, two segments: one row
+
+
+def test_the_migration_names_the_other_agent_of_existing_rows(crowded):
+    expected = list(Handled.objects.order_by("pk").values_list("pk", "peer_agent_id"))
+    Handled.objects.update(peer_agent_id=None)
+    migration = importlib.import_module("workspace.migrations.0007_handled_peer")
+    migration.fill_peers(None, SimpleNamespace(connection=connection))
+    assert list(Handled.objects.order_by("pk").values_list("pk", "peer_agent_id")) == expected

@@ -84,7 +84,7 @@ CREDIT_COLUMNS = (
 )
 HANDLED_COLUMNS = (
     "agent_id, conversation_id, skill_id, started_at, campaign_id, goal_id, goal_type, shared, "
-    "first_row, repeat_row"
+    "first_row, repeat_row, peer_agent_id"
 )
 CREDIT_DAYS = CreditDay._meta.db_table
 HANDLED_DAYS = HandledDay._meta.db_table
@@ -292,23 +292,35 @@ LEFT JOIN {GOALS} g ON g.id = camp.goal_id"""  # noqa: S608 (values are paramete
     return sql, p.values
 
 
+# ``Handled.peer_agent_id`` from a conversation's number of agents (``agents``) and its lowest
+# and highest agent (``lo``, ``hi``): of two agents, the one this row is not.
+PEER_SQL = """CASE WHEN k.agents = 2 THEN k.lo + k.hi - k.agent_id
+        WHEN k.agents > 2 THEN 0 END"""
+
+
 def _handled_sql(selection: Callable[[Params], str]) -> tuple:
     """``SELECT`` of the ``Handled`` rows of the conversations ``selection`` picks (on ``c``)."""
     p = Params()
     # bandit: SQL text built from constants and fragments; every value is a bound parameter.
-    sql = f"""SELECT h.*,
-        CASE WHEN COUNT(*) OVER (PARTITION BY h.conversation_id) > 1 THEN 1 ELSE 0 END,
+    sql = f"""SELECT k.agent_id, k.conversation_id, k.skill_id, k.started_at, k.campaign_id,
+        k.goal_id, k.goal_type, k.shared, k.first_row, k.repeat_row, {PEER_SQL}
+    FROM (SELECT j.*, MAX(j.agent_rank) OVER (PARTITION BY j.conversation_id) AS agents
+    FROM (SELECT h.*,
+        CASE WHEN COUNT(*) OVER (PARTITION BY h.conversation_id) > 1 THEN 1 ELSE 0 END AS shared,
         CASE WHEN ROW_NUMBER() OVER (PARTITION BY h.conversation_id
-            ORDER BY h.agent_id, h.skill_id) = 1 THEN 1 ELSE 0 END,
+            ORDER BY h.agent_id, h.skill_id) = 1 THEN 1 ELSE 0 END AS first_row,
         CASE WHEN ROW_NUMBER() OVER (PARTITION BY h.conversation_id, h.agent_id
-            ORDER BY h.skill_id) > 1 THEN 1 ELSE 0 END
+            ORDER BY h.skill_id) > 1 THEN 1 ELSE 0 END AS repeat_row,
+        DENSE_RANK() OVER (PARTITION BY h.conversation_id ORDER BY h.agent_id) AS agent_rank,
+        MIN(h.agent_id) OVER (PARTITION BY h.conversation_id) AS lo,
+        MAX(h.agent_id) OVER (PARTITION BY h.conversation_id) AS hi
     FROM (SELECT DISTINCT s.agent_id, c.id AS conversation_id, s.skill_id, c.started_at,
         camp.id AS campaign_id, g.id AS goal_id, g.goal_type
     FROM {SEGMENTS} s JOIN {CONVERSATIONS} c ON c.id = s.conversation_id
     LEFT JOIN {CAMPAIGNS} camp ON camp.id = COALESCE(c.campaign_id,
         (SELECT dc.id FROM {CAMPAIGNS} dc WHERE dc.is_default = {p(True)}))
     LEFT JOIN {GOALS} g ON g.id = camp.goal_id
-    WHERE s.agent_id IS NOT NULL AND ({selection(p)})) h"""  # noqa: S608 (values are parameters)  # nosec B608
+    WHERE s.agent_id IS NOT NULL AND ({selection(p)})) h) j) k"""  # noqa: S608 (values are parameters)  # nosec B608
     return sql, p.values
 
 
