@@ -7,9 +7,10 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var id = target && target.id;
-    // The widget's sections, one outcome type (what its forms redraw), and a Close's answer.
+    // The widget's sections, one outcome type (what its forms redraw), the form that adds
+    // another outcome of a type (what a later outcome redraws), and a Close's answer.
     swapped = id && (id.indexOf("summary-") === 0 || id.indexOf("outcome-type-") === 0 ||
-      id === "close-status") ? id : null;
+      id.indexOf("outcome-add-") === 0 || id === "close-status") ? id : null;
   });
 
   // outerHTML swaps replace the section: find the new one by id, then focus the first invalid

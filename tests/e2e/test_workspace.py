@@ -63,6 +63,17 @@ def test_agent_reports_with_the_mouse(configured, page, live_server, login, shot
     add.get_by_label("Order number").fill("WEB-1002")
     add.get_by_role("button", name="Submit").click()
     expect(outcomes.locator(".outcome")).to_have_count(2)
+    # A later transaction adds itself to the list: the first stays as drawn, the form that was
+    # sent comes back empty and folded, and the focus is on "Saved." beside it.
+    expect(transaction.locator(".outcome").nth(1)).to_contain_text("WEB-1002")
+    expect(transaction.locator(".outcome").first).to_contain_text("WEB-1001")
+    saved = transaction.locator("#outcome-add-purchase [role=status]")
+    expect(saved).to_have_text("Saved.")
+    expect(saved).to_be_focused()
+    expect(transaction.locator("details.outcome-add[open]")).to_have_count(0)
+    shot("workspace-later-outcome")
+    transaction.get_by_text("Add another transaction").click()
+    expect(transaction.get_by_label("Order number")).to_have_value("")
 
     lead = outcomes.get_by_role("group", name="Lead")
     lead.get_by_label("Lead topic").fill("Team plan")

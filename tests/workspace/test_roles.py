@@ -115,8 +115,11 @@ def test_endpoint_per_role(request, setup, agent, conversation, endpoint, person
     if status == 200:
         html = response.content.decode()
         assert "<html" not in html
-        # The fragment it changed: the survey section, or the one outcome type it saved.
-        assert html.strip().startswith(('<section id="summary-', '<div class="outcome-type"'))
+        # The fragment it changed: the survey section, the one outcome type it saved, or (a
+        # later outcome of a type) the form that adds another.
+        assert html.strip().startswith(
+            ('<section id="summary-', '<div class="outcome-type"', '<div class="outcome-add-more"')
+        )
     if status in (403, 404):
         assert AuditEntry.objects.count() == audit_before
 

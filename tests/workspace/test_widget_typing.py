@@ -5,6 +5,7 @@ place; pages are not kept by the browser's cache; survey errors are all beside t
 "Required before close" turns to done. The browser side is tests/e2e/test_widget_typing.py."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -64,6 +65,79 @@ class TestASubmitRedrawsOnlyItsType:
         assert "outcome-type-lead" not in html  # the lead's form (and what is typed there) stays
         assert "summary-survey" not in html
         assert EngagementAttributeEvent.objects.count() == 1
+
+    def test_a_later_outcome_answers_with_itself_and_a_fresh_form(
+        self, agent_client, conversation
+    ):
+        """Once a type shows a live outcome, the next one redraws none of those shown: the
+        form that was sent is replaced by a fresh one with the alert, and the new outcome goes
+        to the end of the list, out of band."""
+        headers = {**HX, "HX-Target": "outcome-type-purchase"}
+
+        def post(order):
+            data = {
+                "add-purchase-total": "12.50",
+                "add-purchase-currency": "USD",
+                "add-purchase-orderId": order,
+            }
+            return agent_client.post(create_url(conversation), data, headers=headers)
+
+        first = post("FIRST-1")
+        assert first.content.decode().strip().startswith('<div class="outcome-type"')
+        assert "HX-Retarget" not in first.headers
+        response = post("SECOND-2")
+        html = response.content.decode()
+        second = EngagementAttributeEvent.objects.latest("id")
+        assert response.status_code == 200
+        assert response.headers["HX-Retarget"] == "#outcome-add-purchase"
+        assert response.headers["HX-Reswap"] == "outerHTML"
+        assert html.strip().startswith('<div class="outcome-add-more" id="outcome-add-purchase">')
+        assert "Saved." in html
+        assert 'name="add-purchase-total"' in html  # the fresh form
+        assert 'value="SECOND-2"' not in html
+        oob = r'<ol hx-swap-oob="beforeend:#outcome-list-purchase">(.*)</ol>'
+        added = re.search(oob, html, re.S)
+        assert added is not None
+        assert f'id="outcome-{second.pk}"' in added.group(1)
+        assert "FIRST-1" not in html  # the outcome shown already is not drawn again
+        page = agent_client.get(detail_url(conversation)).content.decode()
+        assert 'id="outcome-list-purchase"' in page
+        assert 'id="outcome-add-purchase"' in page
+
+    def test_a_type_whose_outcomes_were_all_retracted_is_redrawn(
+        self, agent_client, conversation, agent
+    ):
+        """The first live outcome changes the type's requirement badge: the whole type."""
+        earlier = outcome_submit(
+            conversation=conversation,
+            attribute_type="lead",
+            values={"topic": "Roof"},
+            currency="USD",
+            actor=agent,
+            token=None,
+            now=NOW,
+        )
+        EngagementAttributeEvent.objects.filter(pk=earlier.pk).update(retracted_at=NOW)
+        data = {"add-lead-topic": "Solar", "add-lead-currency": "USD"}
+        headers = {**HX, "HX-Target": "outcome-type-lead"}
+        html = agent_client.post(create_url(conversation, "lead"), data, headers=headers)
+        html = html.content.decode()
+        assert html.strip().startswith('<div class="outcome-type" id="outcome-type-lead"')
+        assert "Required before close: done" in html
+
+    def test_a_repeated_token_does_not_add_the_outcome_twice(self, agent_client, conversation):
+        headers = {**HX, "HX-Target": "outcome-type-purchase"}
+        data = {"add-purchase-total": "1", "add-purchase-currency": "USD"}
+        agent_client.post(create_url(conversation), data, headers=headers)
+        token = "6b0f7e1c-3d2a-4c55-9a8e-0d1f2e3c4b5a"
+        data = {**data, "add-purchase-token": token}
+        assert "HX-Retarget" in agent_client.post(create_url(conversation), data, headers=headers)
+        with time_machine.travel(NOW + timedelta(seconds=3), tick=False):  # the retry, later
+            again = agent_client.post(create_url(conversation), data, headers=headers)
+        assert again.status_code == 200
+        assert "HX-Retarget" not in again.headers  # the type as it is, the outcome in it once
+        assert again.content.decode().count('class="outcome"') == 2
+        assert EngagementAttributeEvent.objects.count() == 2
 
     def test_every_outcome_form_targets_its_own_type(self, agent_client, conversation, agent):
         outcome_submit(

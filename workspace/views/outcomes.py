@@ -78,7 +78,7 @@ def outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> HttpRe
     fragment = _fragment(request, attribute_type)
     if form.is_valid():
         try:
-            outcome_submit(
+            event = outcome_submit(
                 conversation=access.conversation,
                 attribute_type=attribute_type,
                 values=form.values(),
@@ -93,7 +93,9 @@ def outcome_create(request: HttpRequest, pk: int, attribute_type: str) -> HttpRe
         except REFUSALS as refused:
             return refused_response(request, access, now=now, fragment=fragment, refused=refused)
         else:
-            return saved_response(request, access, now=now, fragment=fragment)
+            # A repeated token answers with the first request's outcome, shown already.
+            added = event if event.received_at == now else None
+            return saved_response(request, access, now=now, fragment=fragment, added=added)
     return render_conversation(request, access, now=now, fragment=fragment, bound=form, status=422)
 
 

@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import reswap, retarget
 
 from campaigns.catalogue import AttributeType
 from workspace.forms.conversations import TransferForm
+from workspace.models import EngagementAttributeEvent
 from workspace.selectors.access import ConversationAccess, conversation_access
 from workspace.selectors.conversations import transcript
 from workspace.selectors.customer_reported import customer_events_for
@@ -26,6 +28,7 @@ from workspace.views.widget_forms import forms_attach
 
 DETAIL = "workspace/conversation_detail.html"
 OUTCOME_TYPE = "workspace/_summary_outcomes.html#outcome-type"
+OUTCOME_ADDED = "workspace/_summary_outcomes.html#outcome-added"
 PARTIALS = ("summary-outcomes", "summary-survey")  # the transcript polls its own view
 TYPE_PREFIX = "outcome-type-"
 # What each widget fragment reads.
@@ -60,9 +63,11 @@ def render_conversation(
     status: int = 200,
     alert: tuple[str, str] | None = None,
     close: dict[str, Any] | None = None,
+    added: EngagementAttributeEvent | None = None,
 ) -> HttpResponse:
     """The page, or with htmx the ``fragment`` only. ``bound`` is a form with what the person
-    typed (kept on errors); ``alert`` is ``(level, message)`` shown in that fragment."""
+    typed (kept on errors); ``alert`` is ``(level, message)`` shown in that fragment. ``added``
+    (an outcome just reported, in its type's fragment): see ``_added``."""
     conversation = access.conversation
     fragment = fragment if request.htmx else None
     one_type = fragment is not None and fragment.startswith(TYPE_PREFIX)
@@ -89,11 +94,25 @@ def render_conversation(
         if not sections:  # no longer offered and nothing reported: the type goes away
             return HttpResponse(status=status)
         context["section"] = sections[0]
+        if added is not None and len(sections[0].live_items) > 1:
+            return _added(request, context, added)
         return render(request, OUTCOME_TYPE, context, status=status)
     if fragment:
         return render(request, f"{DETAIL}#{fragment}", context, status=status)
     context.update(_page_context(request, access, bound, close or {}))
     return render(request, DETAIL, context, status=status)
+
+
+def _added(request: HttpRequest, context: dict[str, Any], event) -> HttpResponse:
+    """A later outcome of a type that already shows a live one changes nothing else of the
+    type: the answer is a fresh form with the alert, in place of the one that was sent, and the
+    new outcome added to the end of the list (out of band). The first outcome of a type redraws
+    it, since its layout changes (the list appears, "No outcome" and the requirement go)."""
+    section = context["section"]
+    context["item"] = next(item for item in section.items if item.event.pk == event.pk)
+    context["alert_for"] = "outcome-added"
+    response = render(request, OUTCOME_ADDED, context)
+    return reswap(retarget(response, f"#outcome-add-{section.attribute_type}"), "outerHTML")
 
 
 def _page_context(request, access: ConversationAccess, bound, close: dict[str, Any]) -> dict:
@@ -135,13 +154,17 @@ def saved_response(
     now: datetime,
     fragment: str,
     message: str = "",
+    added: EngagementAttributeEvent | None = None,
 ) -> HttpResponse:
     """After a save: htmx swaps the fresh fragment in (saying so itself, a status the focus
-    moves to); a plain post redirects to the page (post, redirect, get)."""
+    moves to), or for ``added`` (a new outcome) maybe less (``_added``); a plain post
+    redirects to the page (post, redirect, get)."""
     message = message or _("Saved.")
     if request.htmx:
         alert = ("success", message)
-        return render_conversation(request, access, now=now, fragment=fragment, alert=alert)
+        return render_conversation(
+            request, access, now=now, fragment=fragment, alert=alert, added=added
+        )
     messages.success(request, message)
     url = reverse("workspace:conversation-detail", args=[access.conversation.pk])
     return redirect(f"{url}#{fragment}")
