@@ -66,9 +66,7 @@ class TestASubmitRedrawsOnlyItsType:
         assert "summary-survey" not in html
         assert EngagementAttributeEvent.objects.count() == 1
 
-    def test_a_later_outcome_answers_with_itself_and_a_fresh_form(
-        self, agent_client, conversation
-    ):
+    def test_a_later_outcome_answers_with_itself_and_a_fresh_form(self, agent_client, conversation):
         """Once a type shows a live outcome, the next one redraws none of those shown: the
         form that was sent is replaced by a fresh one with the alert, and the new outcome goes
         to the end of the list, out of band."""
