@@ -1,0 +1,121 @@
+"""Rows written by statements built once per process, for the ingest API's writes.
+
+An ingest of ten SDEs inserted its new events with ``bulk_create`` and wrote each merged row
+with ``save(update_fields=...)``: the ORM compiles the same statements again on every request,
+and adapts every value of every row in Python, about 7,500 Python calls of the request's 20,500
+(``bench/README.md``, "An ingest in fewer calls"). Here the statement text depends only on the
+model (and on SQLite the number of rows). On PostgreSQL the rows travel as one JSON document
+that the server turns into rows (``jsonb_to_recordset``), so Python neither adapts each value
+nor parses a statement of hundreds of placeholders; on SQLite each value is adapted by its
+field's own ``get_db_prep_save``, as the ORM would. Model signals are not sent (``bulk_create``
+sends none either; the events have no receivers).
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from itertools import batched
+from uuid import UUID
+
+from django.db import connection
+from django.db.models import Field, Model
+
+# Rows per INSERT: SQLite allows 32,766 parameters, 23 columns a row.
+BATCH = 500
+
+
+@cache
+def _columns(model: type[Model]) -> tuple[tuple[Field, ...], str]:
+    """The concrete fields an insert writes (all but the automatic key) and their column list."""
+    fields = tuple(f for f in model._meta.concrete_fields if f is not model._meta.pk)
+    quote = connection.ops.quote_name
+    return fields, ", ".join(quote(f.column) for f in fields)
+
+
+@cache
+def _insert_sql(model: type[Model], rows: int) -> str:
+    fields, columns = _columns(model)
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # bandit: table and column names come from the model; values are bound parameters.
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(model._meta.pk.column)}"
+    )
+
+
+@cache
+def _insert_json_sql(model: type[Model]) -> str:
+    """PostgreSQL: the rows from one JSON array of objects keyed by column."""
+    fields, columns = _columns(model)
+    quote = connection.ops.quote_name
+    # Types without their length: the column itself checks it, with the error the ORM's gives.
+    types = ", ".join(
+        f"{quote(f.column)} {re.sub(r'\(.*\)', '', f.cast_db_type(connection))}" for f in fields
+    )
+    # bandit: table and column names come from the model; the rows are one bound parameter.
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608
+        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+
+
+def _json_value(value: object) -> str:
+    """What ``json.dumps`` cannot write itself: as PostgreSQL reads each type from text."""
+    if isinstance(value, datetime | Decimal | UUID):
+        return value.isoformat() if isinstance(value, datetime) else str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+def insert_rows(objs: Sequence[Model]) -> None:
+    """Insert ``objs`` (new instances of one model, none saved) in one statement per ``BATCH``
+    rows and set their primary keys, as ``bulk_create`` does."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields, _columns_sql = _columns(model)
+    for chunk in batched(objs, BATCH):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                names = [f.column for f in fields]
+                attnames = [f.attname for f in fields]
+                rows = [
+                    dict(zip(names, [getattr(o, a) for a in attnames], strict=True)) for o in chunk
+                ]
+                cursor.execute(_insert_json_sql(model), [json.dumps(rows, default=_json_value)])
+            else:
+                params = [
+                    f.get_db_prep_save(getattr(o, f.attname), connection)
+                    for o in chunk
+                    for f in fields
+                ]
+                cursor.execute(_insert_sql(model, len(chunk)), params)
+            keys = cursor.fetchall()
+        for obj, (pk,) in zip(chunk, keys, strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+
+
+@cache
+def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[tuple[Field, ...], str]:
+    fields = tuple(model._meta.get_field(name) for name in names)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # bandit: table and column names come from the model; values are bound parameters.
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608  # nosec B608
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    return fields, sql
+
+
+def update_row(obj: Model, names: tuple[str, ...]) -> None:
+    """``obj.save(update_fields=names)`` for a row known to exist."""
+    fields, sql = _update_sql(type(obj), names)
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
