@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from campaigns.models import AuditEntry
+from outcomes_site.rows import insert_rows
 
 
 def audit_record(
@@ -21,7 +22,7 @@ def audit_record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Write one audit entry: who (``actor``), when, what (``obj``), before and after."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -32,6 +33,8 @@ def audit_record(
         after=after,
         reason=reason,
     )
+    insert_rows([entry])
+    return entry
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

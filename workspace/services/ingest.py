@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from campaigns.catalogue import CATALOGUE, RepeatRule
 from campaigns.models import AccountSettings, AttributeActivity, Connector
+from outcomes_site.rows import insert_rows, update_row
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
 from workspace.services.credit import GOAL_TYPES, credit_events
 from workspace.services.events import (
@@ -25,7 +26,6 @@ from workspace.services.events import (
 )
 from workspace.services.ingest_problems import InputNotFound, InputRejected, Problem
 from workspace.services.ingest_sde import TYPE_FIELD, CleanSde, is_impression, sde_check
-from workspace.services.rows import insert_rows, update_row
 from workspace.webhooks.services.outbox import outbox_attributes_received
 
 ATTACH_AFTER_END = timedelta(hours=12)

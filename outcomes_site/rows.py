@@ -1,4 +1,5 @@
-"""Rows written by statements built once per process, for the ingest API's writes.
+"""Rows written by statements built once per process: the ingest's events, an outcome and its
+audit entry.
 
 An ingest of ten SDEs inserted its new events with ``bulk_create`` and wrote each merged row
 with ``save(update_fields=...)``: the ORM compiles the same statements again on every request,

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 
+from outcomes_site.rows import insert_rows, update_row
 from tests.factories import AgentFactory, ConversationFactory, VisitorFactory
 from workspace.models import EngagementAttributeEvent, EventSource
-from workspace.services.rows import insert_rows, update_row
 
 pytestmark = pytest.mark.django_db
 
