@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.catalogue import CATALOGUE, PropertyKind, ServiceStatus
 from campaigns.models import AttributeField
 from campaigns.models.people import NumberFormat
-from campaigns.money import currencies_most_used, currency_choices, format_amount, parse_money
+from campaigns.money import CURRENCIES, currencies_most_used, format_amount, parse_money
 
 REASON_MAX = 500
 # The currencies offered first; the account's default and an outcome's own are always added.
@@ -27,8 +27,7 @@ COMMON_CURRENCIES = (
 
 def currency_options(*extra: str) -> list[tuple[str, str]]:
     """Common currencies plus ``extra`` codes (default, current), each once, all valid ISO 4217."""
-    known = dict(currency_choices())
-    codes = [c for c in (*extra, *COMMON_CURRENCIES) if c in known]
+    codes = [c for c in (*extra, *COMMON_CURRENCIES) if c in CURRENCIES]
     return [(code, code) for code in dict.fromkeys(codes)]
 
 

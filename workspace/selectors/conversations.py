@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import User
+from outcomes_site.rows import row_by_key
 from workspace.models import Conversation, Message, Segment
 
 
@@ -27,16 +28,16 @@ def conversation_get(
     (bench/README.md). The assigned agent (nearly every request) is recognised from the row
     itself; anyone else costs one more query, asked of ``conversation_visible_to`` so that there
     is one rule. ``annotate``: expressions read with the row (the poll's "anything newer")."""
-    queryset = Conversation.objects.annotate(**annotate) if annotate else Conversation.objects.all()
-    if page:
-        segments = Segment.objects.select_related("agent", "skill")
-        queryset = queryset.select_related("skill", "agent", "visitor", "campaign")
-        queryset = queryset.prefetch_related(Prefetch("segments", queryset=segments))
-    try:
-        conversation = queryset.get(pk=pk)
-    except Conversation.DoesNotExist:
-        raise Http404 from None
-    if not _may_open(user, conversation):
+    if page or annotate:
+        queryset = Conversation.objects.annotate(**(annotate or {}))
+        if page:
+            segments = Segment.objects.select_related("agent", "skill")
+            queryset = queryset.select_related("skill", "agent", "visitor", "campaign")
+            queryset = queryset.prefetch_related(Prefetch("segments", queryset=segments))
+        conversation = queryset.filter(pk=pk).first()
+    else:
+        conversation = row_by_key(Conversation, pk)
+    if conversation is None or not _may_open(user, conversation):
         raise Http404
     return conversation
 

@@ -4,7 +4,7 @@ the number of outcomes, revisions, questions or responses."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -72,11 +72,25 @@ class HistoryLine:
 class OutcomeItem:
     event: EngagementAttributeEvent
     values: dict[str, Any]
-    rows: list[tuple[str, str]]
+    positions: dict[str, int]  # the configured order of the properties
     history: list[HistoryLine] | None  # None: not read (a fragment loads it when opened)
     can_change: bool
     edit_form: Any = None
     retract_form: Any = None
+
+    @cached_property
+    def rows(self) -> list[tuple[str, str]]:
+        """``(label, value as text)`` of each property, in order: formatted only when shown (a
+        later outcome's answer shows that one alone)."""
+        attribute_type, names = self.event.attribute_type, self.event.display_names
+        keys = ordered_keys(attribute_type, set(self.values), self.positions)
+        return [
+            (
+                property_label(attribute_type, key, names),
+                format_property(attribute_type, key, self.values),
+            )
+            for key in keys
+        ]
 
     @property
     def versions(self) -> int:
@@ -183,15 +197,6 @@ def _history(event: EngagementAttributeEvent, positions: dict[str, int]) -> list
 
 def _item(event, config, role: ActorRole, user: User, window: Window, history: bool) -> OutcomeItem:
     positions = {f.property_key: f.position for f in config.fields.all()} if config else {}
-    values = event_values(event)
-    keys = ordered_keys(event.attribute_type, set(values), positions)
-    rows = [
-        (
-            property_label(event.attribute_type, key, event.display_names),
-            format_property(event.attribute_type, key, values),
-        )
-        for key in keys
-    ]
     editable = config is not None and event.retracted_at is None
     if role == ActorRole.AGENT:
         editable = editable and window.is_open and event.reported_by_id == user.pk
@@ -199,8 +204,8 @@ def _item(event, config, role: ActorRole, user: User, window: Window, history: b
         editable = False
     return OutcomeItem(
         event=event,
-        values=values,
-        rows=rows,
+        values=event_values(event),
+        positions=positions,
         history=_history(event, positions) if history else None,
         can_change=editable,
     )

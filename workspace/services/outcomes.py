@@ -7,12 +7,11 @@ version the person saw, so a stale save is refused, never silently applied.
 
 from copy import copy
 from datetime import datetime
-from functools import cache
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import AccountSettings, AttributeConfig, User
 from campaigns.selectors.widget_config import enabled_attribute_configs, required_attribute_types
 from campaigns.services.audit import audit_record
-from outcomes_site.rows import insert_rows
+from outcomes_site.rows import insert_rows, row_by_key
 from workspace.models import (
     AGENT_SOURCES,
     Conversation,
@@ -102,25 +101,13 @@ LOCKED_FIELDS = ("agent_id", "skill_id", "visitor_id", "ended_at", "has_no_outco
 def _locked_conversation(conversation: Conversation) -> Conversation:
     """The conversation row locked until the transaction ends, with the columns the rules read
     brought up to date (the whole row and its joins were read by the view a moment ago)."""
-    current = next(iter(Conversation.objects.raw(_lock_sql(), [conversation.pk])), None)
+    current = row_by_key(Conversation, conversation.pk, lock=True)
     if current is None:
         raise ActionRefused(_("Conversation not found."), code=ActionRefused.NOT_FOUND)
     locked = copy(conversation)
     for name in LOCKED_FIELDS:
         setattr(locked, name, getattr(current, name))
     return locked
-
-
-@cache
-def _lock_sql() -> str:
-    """A plain statement: the ORM's compiling of it cost 0.6 ms of every outcome write
-    (bench/README.md, "An outcome submit in fewer calls"). SQLite writes one at a time."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    # bandit: table and column names are the model's; the key is a bound parameter.
-    return (
-        f"SELECT id, {', '.join(LOCKED_FIELDS)} FROM {Conversation._meta.db_table} "  # noqa: S608  # nosec B608
-        f"WHERE id = %s{lock}"
-    )
 
 
 def outcome_submit(
@@ -199,7 +186,7 @@ def _outcome_create(
 
 
 def _revision(event, kind, actor, now, before, after, reason) -> EventRevision:
-    revision = EventRevision.objects.create(
+    revision = EventRevision(
         event=event,
         version=event.version,
         kind=kind,
@@ -209,6 +196,7 @@ def _revision(event, kind, actor, now, before, after, reason) -> EventRevision:
         after=json_values(after) if after is not None else None,
         reason=reason,
     )
+    insert_rows([revision], signal=True)
     audit_record(
         actor=actor,
         action=f"outcome.{kind}",
