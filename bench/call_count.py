@@ -8,9 +8,12 @@ htmx outcome submit to warm every cache, then records a second submit on another
 conversation with ``sys.setprofile``. Only the project's code counts (the apps ``campaigns``,
 ``workspace``, ``reporting`` and ``outcomes_site``; not Django, not templates, not migrations):
 the distinct functions entered (lambdas and generator expressions included) and the modules they
-live in, with the number of calls. It also counts the lines of ``workspace``'s views, services,
-forms and selectors. Prints a summary (``--list`` adds every function) and writes
-``bench/results/call_count.json``. Fails (exit 1) only when the submit does not answer 200.
+live in, with the number of calls. Beside them, every Python function call the request makes in
+all (Django's and the libraries' too), for the submit and for an ingest API request of the ten
+SDEs ``bench/requests.py`` sends (after one to warm up): the work a request costs in Python.
+It also counts the lines of ``workspace``'s views, services, forms and selectors. Prints a
+summary (``--list`` adds every function) and writes ``bench/results/call_count.json``. Fails
+(exit 1) only when the submit does not answer 200 or the ingest fails.
 """
 
 import argparse
@@ -19,6 +22,7 @@ import os
 import sys
 import time
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,11 +71,13 @@ class CallRecorder:
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str, int]] = Counter()
+        self.all_calls = 0  # every Python function, the project's or not
         self._files: dict[str, str | None] = {}
 
     def __call__(self, frame, event, arg) -> None:
         if event != "call":
             return
+        self.all_calls += 1
         code = frame.f_code
         filename = code.co_filename
         if filename not in self._files:
@@ -90,6 +96,7 @@ class CallRecorder:
             ),
             "modules": len(modules),
             "calls": sum(self.calls.values()),
+            "all_calls": self.all_calls,
             "by_module": dict(sorted(modules.items())),
             "function_list": [
                 f"{path}:{line} {name} x{count}"
@@ -146,11 +153,36 @@ def submit(client, pk: int, number: int):
     )
 
 
+def ingest(client, key: str, number: int):
+    """One ingest API request of the ten SDEs the request benchmark sends, for a new sale."""
+    from bench.requests import SDES
+
+    sdes = json.dumps(SDES).replace("@ID@", f"{time.time_ns()}-{number}")
+    body = f'{{"visitorId": "call-count-{number}", "engagementAttributes": {sdes}}}'
+    return client.post(
+        "/api/v1/engagement-attributes",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+def _recorded(request) -> tuple[int, dict]:
+    recorder = CallRecorder()
+    sys.setprofile(recorder)
+    try:
+        answer = request()
+    finally:
+        sys.setprofile(None)
+    return answer.status_code, recorder.summary()
+
+
 def measure(keep: bool = False) -> dict:
     RESULTS.mkdir(parents=True, exist_ok=True)
     database = RESULTS / "call_count.sqlite3"
     _setup_django(database)
     _seed(database, keep)
+    from django.core.management import call_command
     from django.test import Client
 
     from bench.fixtures import open_conversations
@@ -163,15 +195,22 @@ def measure(keep: bool = False) -> dict:
     if page.status_code != 200:
         sys.exit(f"the conversation page answered {page.status_code}")
     warm = submit(client, first, 1)
-    recorder = CallRecorder()
-    sys.setprofile(recorder)
-    try:
-        measured = submit(client, second, 2)
-    finally:
-        sys.setprofile(None)
+    status, summary = _recorded(lambda: submit(client, second, 2))
+    api = Client(SERVER_NAME="localhost")
+    out = StringIO()
+    call_command("connector_create", "--name", "call count", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    warm_ingest = ingest(api, key, 1)
+    ingest_status, ingest_summary = _recorded(lambda: ingest(api, key, 2))
     return {
-        "status": [warm.status_code, measured.status_code],
-        **recorder.summary(),
+        "status": [warm.status_code, status],
+        **summary,
+        "ingest": {
+            "status": [warm_ingest.status_code, ingest_status],
+            "functions": ingest_summary["functions"],
+            "calls": ingest_summary["calls"],
+            "all_calls": ingest_summary["all_calls"],
+        },
         "workspace_lines": workspace_lines(),
     }
 
@@ -185,7 +224,13 @@ def main() -> None:
     print(
         f"one outcome submit: {result['functions']} project functions in {result['modules']} "
         f"modules ({result['named_functions']} without lambdas and generator expressions), "
-        f"{result['calls']} calls (answers {result['status']})"
+        f"{result['calls']} calls; {result['all_calls']} Python calls in all "
+        f"(answers {result['status']})"
+    )
+    api = result["ingest"]
+    print(
+        f"one ingest of 10 SDEs: {api['functions']} project functions, {api['calls']} calls; "
+        f"{api['all_calls']} Python calls in all (answers {api['status']})"
     )
     for module, count in result["by_module"].items():
         print(f"  {count:>4}  {module}")
@@ -198,7 +243,7 @@ def main() -> None:
             f"{figures['lines']:>6} {figures['code_lines']:>6}"
         )
     (RESULTS / "call_count.json").write_text(json.dumps(result, indent=2))
-    if result["status"] != [200, 200]:
+    if result["status"] != [200, 200] or any(s >= 300 for s in api["status"]):
         sys.exit(1)
 
 
