@@ -3,8 +3,9 @@ audit entry.
 
 An ingest of ten SDEs inserted its new events with ``bulk_create`` and wrote each merged row
 with ``save(update_fields=...)``: the ORM compiles the same statements again on every request,
-and adapts every value of every row in Python, about 7,500 Python calls of the request's 20,500
-(``bench/README.md``, "An ingest in fewer calls"). Here the statement text depends only on the
+and on PostgreSQL psycopg adapted every value of every row in Python and parsed a statement of
+hundreds of placeholders (7,200 of the 19,000 Python calls an ingest then made;
+``bench/README.md``, "Statements built once"). Here the statement text depends only on the
 model (and on SQLite the number of rows). On PostgreSQL the rows travel as one JSON document
 that the server turns into rows (``jsonb_to_recordset``), so Python neither adapts each value
 nor parses a statement of hundreds of placeholders; on SQLite each value is adapted by its
@@ -147,5 +148,5 @@ def _by_key_sql(model: type[Model], lock: bool) -> str:
 def row_by_key[M: Model](model: type[M], pk: object, *, lock: bool = False) -> M | None:
     """The row of ``model`` whose primary key is ``pk``, or None; ``lock``: locked until the
     transaction ends (PostgreSQL; SQLite writes one at a time). ``Model.objects.get(pk=...)``
-    compiles its statement on every call, 0.4 ms of a widget request (bench/README.md)."""
+    compiles its statement anew on every call (bench/README.md, "Statements built once")."""
     return next(iter(model.objects.raw(_by_key_sql(model, lock), [pk])), None)

@@ -25,9 +25,9 @@ def conversation_get(
     """One conversation, or 404 when ``user`` may not see it. ``page``: with everything the
     conversation page shows (skill, agent, visitor, campaign, assignment history); a widget
     fragment or an action for the assigned agent needs none of them, and each join costs
-    (bench/README.md). The assigned agent (nearly every request) is recognised from the row
-    itself; anyone else costs one more query, asked of ``conversation_visible_to`` so that there
-    is one rule. ``annotate``: expressions read with the row (the poll's "anything newer")."""
+    (bench/README.md): it reads the row alone, by a statement built once (``row_by_key``). The
+    assigned agent (nearly every request) is recognised from the row itself; anyone else costs
+    one more query, asked of ``conversation_visible_to`` so that there is one rule. ``annotate``: expressions read with the row (the poll's "anything newer")."""
     if page or annotate:
         queryset = Conversation.objects.annotate(**(annotate or {}))
         if page:

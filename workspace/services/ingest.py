@@ -2,8 +2,8 @@
 to a conversation, store them in bulk with typed columns, all or nothing (SPEC sections 3 and 6).
 
 Queries per request are constant in the number of SDEs: the visitor, the conversation and its
-segments, and existing merge/replace rows are read once; new rows are bulk-inserted and
-updated rows bulk-updated.
+segments, and existing merge/replace rows are read once; new rows are inserted in one statement
+and each merge/replace type's row updated in one (``outcomes_site/rows.py``).
 """
 
 from dataclasses import dataclass, field
@@ -267,15 +267,15 @@ def _existing_rows(visitor: Visitor, types: set[str]) -> dict[str, EngagementAtt
 
 
 # As SQL: the ORM's get_or_create cost four statements for a new visitor (a savepoint around
-# its insert) and compiled them on every request (bench/README.md, "An ingest in fewer calls").
+# its insert) and compiled them on every request (bench/README.md, "Statements built once").
 _VISITOR_LOCKED = f"""SELECT * FROM {Visitor._meta.db_table} WHERE external_id = %s
 {"FOR NO KEY UPDATE" if connection.features.has_select_for_update else ""}"""  # noqa: S608  # nosec B608
 _VISITOR_NEW = f"""INSERT INTO {Visitor._meta.db_table} (external_id, created_at) VALUES (%s, %s)
 ON CONFLICT (external_id) DO NOTHING RETURNING *"""  # noqa: S608  # nosec B608
 
 
-# The ingest's two reads by key, as SQL: the ORM compiled them anew on every request, 0.7 ms
-# each of an ingest's 10 (bench/README.md, "An ingest in fewer calls"). What they pick is in the
+# The ingest's two reads by key, as SQL: the ORM compiled them anew on every request, about
+# 0.6 ms each in process (bench/README.md, "Statements built once"). What they pick is in the
 # docstrings of ``_conversation_at`` and ``_existing_rows``.
 _CONVERSATION_AT = f"""SELECT * FROM {Conversation._meta.db_table}
 WHERE visitor_id = %s AND started_at <= %s AND (ended_at IS NULL OR ended_at >= %s)
