@@ -22,7 +22,7 @@ from functools import cache
 from itertools import batched
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Field, Model
 from django.db.models.signals import post_save
 
@@ -149,4 +149,5 @@ def row_by_key[M: Model](model: type[M], pk: object, *, lock: bool = False) -> M
     """The row of ``model`` whose primary key is ``pk``, or None; ``lock``: locked until the
     transaction ends (PostgreSQL; SQLite writes one at a time). ``Model.objects.get(pk=...)``
     compiles its statement anew on every call (bench/README.md, "Statements built once")."""
-    return next(iter(model.objects.raw(_by_key_sql(model, lock), [pk])), None)
+    using = router.db_for_write(model) if lock else None  # a lock is taken where writes go
+    return next(iter(model.objects.raw(_by_key_sql(model, lock), [pk], using=using)), None)

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.forms.models import model_to_dict
 
-from outcomes_site.rows import insert_rows, update_row
+from outcomes_site.db_router import report_reads
+from outcomes_site.rows import insert_rows, row_by_key, update_row
 from tests.factories import AgentFactory, ConversationFactory, VisitorFactory
-from workspace.models import EngagementAttributeEvent, EventSource
+from workspace.models import Conversation, EngagementAttributeEvent, EventSource
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,15 @@ def test_an_updated_row_reads_back_as_after_save():
 def test_nothing_to_insert_sends_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         insert_rows([])
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "reporting"])
+def test_a_locking_read_by_key_goes_where_writes_go_even_inside_report_reads(settings):
+    settings.REPORT_READS_ON_REPLICA = True
+    conversation = ConversationFactory()
+    with report_reads():
+        locked = row_by_key(Conversation, conversation.pk, lock=True)
+        read = row_by_key(Conversation, conversation.pk)
+    assert (locked.pk, locked._state.db) == (conversation.pk, "default")
+    assert read._state.db == "reporting"  # a plain read follows the router
+    assert row_by_key(Conversation, -1) is None

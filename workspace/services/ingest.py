@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.utils import timezone
 
 from campaigns.catalogue import CATALOGUE, RepeatRule
@@ -193,7 +193,10 @@ def _visitor_locked(external_id: str) -> Visitor:
         (_VISITOR_NEW, [external_id, *_datetimes(timezone.now())]),
         (_VISITOR_LOCKED, [external_id]),
     ):
-        visitor = next(iter(Visitor.objects.raw(sql, params)), None)
+        # Where writes go: both statements lock or write the row.
+        visitor = next(
+            iter(Visitor.objects.raw(sql, params, using=router.db_for_write(Visitor))), None
+        )
         if visitor is not None:
             return visitor
     raise RuntimeError(f"visitor {external_id!r} neither found nor created")
