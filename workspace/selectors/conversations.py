@@ -27,7 +27,8 @@ def conversation_get(
     fragment or an action for the assigned agent needs none of them, and each join costs
     (bench/README.md): it reads the row alone, by a statement built once (``row_by_key``). The
     assigned agent (nearly every request) is recognised from the row itself; anyone else costs
-    one more query, asked of ``conversation_visible_to`` so that there is one rule. ``annotate``: expressions read with the row (the poll's "anything newer")."""
+    one more query, asked of ``conversation_visible_to`` so that there is one rule.
+    ``annotate``: expressions read with the row (the poll's "anything newer")."""
     if page or annotate:
         queryset = Conversation.objects.annotate(**(annotate or {}))
         if page:
