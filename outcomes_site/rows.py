@@ -149,5 +149,12 @@ def row_by_key[M: Model](model: type[M], pk: object, *, lock: bool = False) -> M
     """The row of ``model`` whose primary key is ``pk``, or None; ``lock``: locked until the
     transaction ends (PostgreSQL; SQLite writes one at a time). ``Model.objects.get(pk=...)``
     compiles its statement anew on every call (bench/README.md, "Statements built once")."""
-    using = router.db_for_write(model) if lock else None  # a lock is taken where writes go
-    return next(iter(model.objects.raw(_by_key_sql(model, lock), [pk], using=using)), None)
+    return first_row(model, _by_key_sql(model, lock), [pk], write=lock)
+
+
+def first_row[M: Model](model: type[M], sql: str, params: list, *, write: bool = False) -> M | None:
+    """The first row ``sql`` (a statement of ours on ``model``'s table) answers, as a ``model``
+    instance, or None. ``write``: the statement locks or writes, so it goes where writes go
+    (even inside report reads, which the router sends to the replica)."""
+    using = router.db_for_write(model) if write else None
+    return next(iter(model.objects.raw(sql, params, using=using)), None)

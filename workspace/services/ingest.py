@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from django.db import connection, router, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.catalogue import CATALOGUE, RepeatRule
 from campaigns.models import AccountSettings, AttributeActivity, Connector
-from outcomes_site.rows import insert_rows, update_row
+from outcomes_site.rows import first_row, insert_rows, update_row
 from workspace.models import Conversation, EngagementAttributeEvent, EventSource, Segment, Visitor
 from workspace.services.credit import GOAL_TYPES, credit_events
 from workspace.services.events import (
@@ -193,10 +193,7 @@ def _visitor_locked(external_id: str) -> Visitor:
         (_VISITOR_NEW, [external_id, *_datetimes(timezone.now())]),
         (_VISITOR_LOCKED, [external_id]),
     ):
-        # Where writes go: both statements lock or write the row.
-        visitor = next(
-            iter(Visitor.objects.raw(sql, params, using=router.db_for_write(Visitor))), None
-        )
+        visitor = first_row(Visitor, sql, params, write=True)
         if visitor is not None:
             return visitor
     raise RuntimeError(f"visitor {external_id!r} neither found nor created")
@@ -206,8 +203,7 @@ def _conversation_at(visitor: Visitor, at: datetime) -> Conversation | None:
     """The visitor's conversation open at ``at`` or ended within 12 hours before it, the most
     recent one if several."""
     since = at - ATTACH_AFTER_END
-    found = Conversation.objects.raw(_CONVERSATION_AT, [visitor.pk, *_datetimes(at, since)])
-    return next(iter(found), None)
+    return first_row(Conversation, _CONVERSATION_AT, [visitor.pk, *_datetimes(at, since)])
 
 
 def _credit_at(conversation: Conversation | None, at: datetime):
